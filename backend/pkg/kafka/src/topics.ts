@@ -1,0 +1,32 @@
+/** The topics of the flow (ARCHITECTURE.md); `make kafka-up` creates them with these partition counts. */
+export const Topics = {
+  /** one → two: an accepted request, keyed by request id. */
+  oneRequest: 'one-request',
+  /** two's dead letters: the original message plus dlq-* headers. */
+  oneRequestDlq: 'one-request.dlq',
+  /** two → one: the delivery outcome, keyed by request id. */
+  threeResult: 'three-result',
+} as const;
+
+export type Topic = (typeof Topics)[keyof typeof Topics];
+
+/** Header names shared by producer and consumers, so neither side spells them on its own. */
+export const Headers = {
+  requestId: 'request-id',
+  eventType: 'event-type',
+  eventVersion: 'event-version',
+  contentType: 'content-type',
+  traceparent: 'traceparent',
+  tracestate: 'tracestate',
+  dlqReason: 'dlq-reason',
+  dlqAttempts: 'dlq-attempts',
+  dlqOriginTopic: 'dlq-origin-topic',
+  dlqOriginPartition: 'dlq-origin-partition',
+  dlqOriginOffset: 'dlq-origin-offset',
+  dlqFailedAt: 'dlq-failed-at',
+} as const;
+
+export const EventTypes = {
+  requestAccepted: 'one.request.accepted',
+  threeResult: 'two.three.result',
+} as const;

@@ -1,0 +1,13 @@
+export {
+  databaseUrl,
+  infrastructureEnv,
+  infrastructureFromEnv,
+  selectInfrastructure,
+  INFRASTRUCTURE_ENV,
+  MISSING_INFRASTRUCTURE_MESSAGE,
+  type Env,
+  type Infrastructure,
+  type InfrastructureSource,
+} from './infrastructure.js';
+export { eventually, uniqueId, type EventuallyOptions } from './eventually.js';
+export { parseVersionsEnv, pinnedImage, VERSIONS_FILE } from './versions.js';
