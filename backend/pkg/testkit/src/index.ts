@@ -11,3 +11,4 @@ export {
 } from './infrastructure.js';
 export { eventually, uniqueId, type EventuallyOptions } from './eventually.js';
 export { parseVersionsEnv, pinnedImage, VERSIONS_FILE } from './versions.js';
+export { startTcpProxy, type TcpProxy } from './tcp-proxy.js';
