@@ -19,8 +19,8 @@ export async function startTcpProxy(target: { host: string; port: number }, port
 
   const listen = (onPort: number) =>
     new Promise<Server>((resolve, reject) => {
-      const next = createServer((client) => {
-        const upstream = createConnection(target);
+      const next = createServer({ allowHalfOpen: true }, (client) => {
+        const upstream = createConnection({ ...target, allowHalfOpen: true });
         for (const socket of [client, upstream]) {
           sockets.add(socket);
           socket.once('close', () => sockets.delete(socket));
