@@ -40,8 +40,11 @@ node_modules/.package-lock.json: package-lock.json
 	npm ci --no-audit --no-fund
 	@touch $@
 
-.PHONY: deps
+.PHONY: deps generate
 deps: node_modules/.package-lock.json ## Install npm dependencies (npm ci) when package-lock.json changed
+
+generate: deps ## Generate the Prisma clients of both services (offline-safe)
+	npm run generate
 
 ##@ Infrastructure
 .PHONY: network-up network-down
@@ -173,16 +176,16 @@ down: ## Stop both services and all infrastructure
 lint: deps ## ESLint + Prettier check
 	npm run lint
 
-typecheck: deps ## TypeScript project-reference build (tsc -b)
+typecheck: generate ## TypeScript project-reference build (tsc -b)
 	npm run typecheck
 
-test-unit: deps ## Unit tests (node:test), no infrastructure needed
+test-unit: generate ## Unit tests (node:test), no infrastructure needed
 	npm run test:unit
 
-test-component: deps ## Gherkin component tests against the running infrastructure
+test-component: generate ## Gherkin component tests against the running infrastructure
 	npm run test:component
 
-test: deps ## Everything CI runs: infra up, lint, typecheck, unit + component tests, infra down
+test: generate ## Everything CI runs: infra up, lint, typecheck, unit + component tests, infra down
 	@$(MAKE) infra-up
 	@status=0; npm test || status=$$?; $(MAKE) infra-down; exit $$status
 

@@ -10,9 +10,10 @@ interface Workspace {
   scripts?: Record<string, string>;
 }
 
-const dockerAvailable = () => spawnSync('docker', ['info'], { stdio: 'ignore', timeout: 10_000 }).status === 0;
+const dockerAvailable = () =>
+  spawnSync('docker', ['info'], { stdio: 'ignore', timeout: 10_000 }).status === 0;
 
-const source = selectInfrastructure(process.env, process.env.CI === 'true' ? false : dockerAvailable());
+const source = selectInfrastructure(process.env, dockerAvailable());
 let stopContainers: (() => Promise<void>) | undefined;
 let env: NodeJS.ProcessEnv = process.env;
 
@@ -20,21 +21,28 @@ if (source.kind === 'missing') {
   console.error(source.message);
   process.exit(2);
 } else if (source.kind === 'testcontainers') {
-  console.log('No infrastructure endpoints set and a Docker engine answers: starting pinned containers (testcontainers)');
+  console.log(
+    'No infrastructure endpoints set and a Docker engine answers: starting pinned containers (testcontainers)',
+  );
   const { startContainers } = await import('@pkg/testkit/containers');
   const started = await startContainers();
   stopContainers = started.stop;
   env = { ...process.env, ...infrastructureEnv(started.infrastructure) };
-  const topics = spawnSync('node', ['infra/create-topics.mjs', started.infrastructure.kafkaBrokers.join(',')], {
-    stdio: 'inherit',
-  });
+  const topics = spawnSync(
+    'node',
+    ['infra/create-topics.mjs', started.infrastructure.kafkaBrokers.join(',')],
+    {
+      stdio: 'inherit',
+    },
+  );
   if (topics.status !== 0) throw new Error('could not create the Kafka topics in the test container');
 } else {
   env = { ...process.env, ...infrastructureEnv(source.infrastructure) };
 }
 
 const workspaces = JSON.parse(
-  spawnSync('npm', ['query', '.workspace', '--json'], { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 }).stdout,
+  spawnSync('npm', ['query', '.workspace', '--json'], { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 })
+    .stdout,
 ) as Workspace[];
 const suites = workspaces.filter((workspace) => workspace.scripts?.['test:component']);
 const only = process.argv.slice(2);
@@ -57,9 +65,12 @@ for (const result of results) {
   const counts = Object.entries(result.scenarios)
     .map(([state, count]) => `${count} ${state}`)
     .join(', ');
-  console.log(`  ${result.status === 0 ? 'ok  ' : 'FAIL'} ${result.name}: ${counts || 'no scenario summary'}`);
+  console.log(
+    `  ${result.status === 0 ? 'ok  ' : 'FAIL'} ${result.name}: ${counts || 'no scenario summary'}`,
+  );
   total.passed += result.scenarios.passed ?? 0;
-  total.failed += (result.scenarios.failed ?? 0) + (result.scenarios.undefined ?? 0) + (result.scenarios.ambiguous ?? 0);
+  total.failed +=
+    (result.scenarios.failed ?? 0) + (result.scenarios.undefined ?? 0) + (result.scenarios.ambiguous ?? 0);
   if (result.status !== 0 && !result.scenarios.failed) total.failed += 1;
 }
 console.log(`scenarios: ${total.passed} passed, ${total.failed} failed`);

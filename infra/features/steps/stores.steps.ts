@@ -24,29 +24,35 @@ When('a row with a unique id is written to PostgreSQL', async function (this: Sm
     );
     await client.query('INSERT INTO infra_smoke (id, note) VALUES ($1, $2)', [this.rowId, 'hello postgres']);
   });
-  this.cleanups.push(() => withPostgres(this, (client) => client.query('DELETE FROM infra_smoke WHERE id = $1', [this.rowId])));
+  this.cleanups.push(() =>
+    withPostgres(this, (client) => client.query('DELETE FROM infra_smoke WHERE id = $1', [this.rowId])),
+  );
 });
 
 Then('reading that id from PostgreSQL returns the same row', async function (this: SmokeWorld) {
   const rows = await withPostgres(this, async (client) => {
-    const result = await client.query<{ id: string; note: string }>('SELECT id, note FROM infra_smoke WHERE id = $1', [
-      this.rowId,
-    ]);
+    const result = await client.query<{ id: string; note: string }>(
+      'SELECT id, note FROM infra_smoke WHERE id = $1',
+      [this.rowId],
+    );
     return result.rows;
   });
   assert.deepEqual(rows, [{ id: this.rowId, note: 'hello postgres' }]);
 });
 
-When('a unique key is set in Redis with a {int} second expiry', async function (this: SmokeWorld, seconds: number) {
-  this.redisKey = uniqueId('smoke');
-  const redis = new Redis(this.infrastructure.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
-  await redis.connect();
-  this.cleanups.push(async () => {
-    await redis.del(this.redisKey);
-    redis.disconnect();
-  });
-  assert.equal(await redis.set(this.redisKey, 'hello redis', 'EX', seconds), 'OK');
-});
+When(
+  'a unique key is set in Redis with a {int} second expiry',
+  async function (this: SmokeWorld, seconds: number) {
+    this.redisKey = uniqueId('smoke');
+    const redis = new Redis(this.infrastructure.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
+    await redis.connect();
+    this.cleanups.push(async () => {
+      await redis.del(this.redisKey);
+      redis.disconnect();
+    });
+    assert.equal(await redis.set(this.redisKey, 'hello redis', 'EX', seconds), 'OK');
+  },
+);
 
 Then('Redis returns the value and a positive time to live for that key', async function (this: SmokeWorld) {
   const redis = new Redis(this.infrastructure.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
@@ -65,7 +71,10 @@ Given(
   async function (this: SmokeWorld, status: number) {
     this.path = `/smoke/${uniqueId('stub')}`;
     const wiremock = new WireMock(this.infrastructure.wiremockUrl);
-    const stub = await wiremock.register({ method: 'GET', endpoint: this.path }, { status, body: { hello: 'wiremock' } });
+    const stub = await wiremock.register(
+      { method: 'GET', endpoint: this.path },
+      { status, body: { hello: 'wiremock' } },
+    );
     this.cleanups.push(() => wiremock.deleteMapping(stub.id));
   },
 );
@@ -79,7 +88,10 @@ Then('the call receives the stubbed JSON body', function (this: SmokeWorld) {
   assert.deepEqual(this.response, { status: 200, body: { hello: 'wiremock' } });
 });
 
-Then('WireMock has recorded exactly {int} request(s) to that path', async function (this: SmokeWorld, count: number) {
-  const wiremock = new WireMock(this.infrastructure.wiremockUrl);
-  assert.equal((await wiremock.getRequestsForAPI('GET', this.path)).length, count);
-});
+Then(
+  'WireMock has recorded exactly {int} request(s) to that path',
+  async function (this: SmokeWorld, count: number) {
+    const wiremock = new WireMock(this.infrastructure.wiremockUrl);
+    assert.equal((await wiremock.getRequestsForAPI('GET', this.path)).length, count);
+  },
+);

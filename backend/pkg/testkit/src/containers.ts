@@ -16,7 +16,9 @@ export async function startContainers(): Promise<StartedInfrastructure> {
   const started: StartedTestContainer[] = await Promise.all([
     new GenericContainer(pinnedImage('POSTGRES_IMAGE'))
       .withEnvironment({ POSTGRES_PASSWORD: 'postgres' })
-      .withCopyContentToContainer([{ content: CREATE_DATABASES, target: '/docker-entrypoint-initdb.d/databases.sql' }])
+      .withCopyContentToContainer([
+        { content: CREATE_DATABASES, target: '/docker-entrypoint-initdb.d/databases.sql' },
+      ])
       .withExposedPorts(5432)
       .withWaitStrategy(Wait.forLogMessage(/database system is ready to accept connections/, 2))
       .start(),
@@ -71,7 +73,9 @@ function freePort(): Promise<number> {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
     });
   });
 }

@@ -25,7 +25,9 @@ export async function eventually<T>(
     }
     if (Date.now() >= deadline) {
       const reason = lastError instanceof Error ? lastError.message : String(lastError);
-      throw new Error(`${message ?? 'condition'} not met within ${timeoutMs} ms: ${reason}`, { cause: lastError });
+      throw new Error(`${message ?? 'condition'} not met within ${timeoutMs} ms: ${reason}`, {
+        cause: lastError,
+      });
     }
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }

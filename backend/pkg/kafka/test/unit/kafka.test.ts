@@ -21,8 +21,14 @@ describe('headersToStrings', () => {
 describe('toLogCreator', () => {
   it('routes kafkajs log entries to the matching logger level with their fields', () => {
     const lines: [string, string, Record<string, unknown> | undefined][] = [];
-    const sink = (level: string) => (message: string, meta?: Record<string, unknown>) => lines.push([level, message, meta]);
-    const logger: LoggerLike = { error: sink('error'), warn: sink('warn'), info: sink('info'), debug: sink('debug') };
+    const sink = (level: string) => (message: string, meta?: Record<string, unknown>) =>
+      lines.push([level, message, meta]);
+    const logger: LoggerLike = {
+      error: sink('error'),
+      warn: sink('warn'),
+      info: sink('info'),
+      debug: sink('debug'),
+    };
     const log = toLogCreator(logger)(kafkajs.logLevel.DEBUG);
     const entry = (message: string) => ({ message, timestamp: 'now', logger: 'kafkajs', broker: 'b:9092' });
     log({ namespace: 'Connection', level: kafkajs.logLevel.ERROR, label: 'ERROR', log: entry('refused') });

@@ -8,7 +8,9 @@ describe('createMetrics', () => {
   it('serves what the meter recorded as Prometheus text, per instance', async () => {
     const metrics = createMetrics({ serviceName: 'unit' });
     const other = createMetrics({ serviceName: 'other' });
-    metrics.meter.createCounter('requests.accepted', { description: 'Accepted requests' }).add(3, { route: '/one' });
+    metrics.meter
+      .createCounter('requests.accepted', { description: 'Accepted requests' })
+      .add(3, { route: '/one' });
     other.meter.createCounter('requests.accepted').add(7);
     const server = createServer(metrics.handler).listen(0, '127.0.0.1');
     await new Promise((resolve) => server.once('listening', resolve));

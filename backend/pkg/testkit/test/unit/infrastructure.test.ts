@@ -34,14 +34,20 @@ describe('selectInfrastructure', () => {
   });
 
   it('stops with the make infra-up message when nothing is set and there is no Docker engine', () => {
-    assert.deepEqual(selectInfrastructure({}, false), { kind: 'missing', message: MISSING_INFRASTRUCTURE_MESSAGE });
+    assert.deepEqual(selectInfrastructure({}, false), {
+      kind: 'missing',
+      message: MISSING_INFRASTRUCTURE_MESSAGE,
+    });
     assert.match(MISSING_INFRASTRUCTURE_MESSAGE, /make infra-up/);
   });
 
   it('refuses a partial environment and names the missing variables, rather than mixing sources', () => {
     const source = selectInfrastructure({ KAFKA_BROKERS: '127.0.0.1:9092', REDIS_URL: ' ' }, true);
     assert.equal(source.kind, 'missing');
-    assert.match(source.kind === 'missing' ? source.message : '', /POSTGRES_URL, REDIS_URL, WIREMOCK_URL not set/);
+    assert.match(
+      source.kind === 'missing' ? source.message : '',
+      /POSTGRES_URL, REDIS_URL, WIREMOCK_URL not set/,
+    );
   });
 });
 

@@ -15,7 +15,9 @@ async function roundTrip(port: number): Promise<string> {
 
 describe('startTcpProxy', () => {
   it('forwards bytes, refuses connections while stopped, and forwards again on the same port after start', async () => {
-    const echo = createServer((socket) => socket.on('data', (chunk) => socket.end(`echo:${chunk.toString()}`)));
+    const echo = createServer((socket) =>
+      socket.on('data', (chunk) => socket.end(`echo:${chunk.toString()}`)),
+    );
     await new Promise<void>((resolve) => echo.listen(0, '127.0.0.1', resolve));
     const proxy = await startTcpProxy({ host: '127.0.0.1', port: (echo.address() as AddressInfo).port });
     try {

@@ -9,7 +9,11 @@ describe('pinned images', () => {
     const images = Object.entries(versions).filter(([key]) => key.endsWith('_IMAGE'));
     assert.ok(images.length >= 5);
     for (const [key, image] of images) {
-      assert.match(image, /^[\w./-]+:v?\d+\.\d+(\.\d+)?(-[\w.-]+)?$/, `${key}=${image} is not an exact version`);
+      assert.match(
+        image,
+        /^[\w./-]+:v?\d+\.\d+(\.\d+)?(-[\w.-]+)?$/,
+        `${key}=${image} is not an exact version`,
+      );
     }
   });
 
