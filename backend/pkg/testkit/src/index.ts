@@ -12,3 +12,9 @@ export {
 export { eventually, uniqueId, type EventuallyOptions } from './eventually.js';
 export { parseVersionsEnv, pinnedImage, VERSIONS_FILE } from './versions.js';
 export { startTcpProxy, type TcpProxy } from './tcp-proxy.js';
+export {
+  startOtlpReceiver,
+  type OtlpReceiver,
+  type ReceivedLog,
+  type ReceivedSpan,
+} from './otlp-receiver.js';

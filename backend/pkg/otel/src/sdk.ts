@@ -1,0 +1,106 @@
+// One OpenTelemetry setup for both services: traces, metrics and logs, OTLP/HTTP exporters configured
+// by the standard OTEL_* variables, plus the Prometheus text behind each service's /metrics.
+//
+// Under ESM, instrumentation only sees modules imported AFTER its hook is registered. So main.ts
+// statically imports nothing but config and this package, calls startTelemetry(), and only then
+// imports the application with a dynamic import(). Get this order wrong and spans silently vanish;
+// the end-to-end observability feature fails when they do.
+import { register } from 'node:module';
+import { metrics, type Meter } from '@opentelemetry/api';
+import { getNodeAutoInstrumentations } from '@opentelemetry/auto-instrumentations-node';
+import { OTLPLogExporter } from '@opentelemetry/exporter-logs-otlp-http';
+import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-http';
+import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import { BatchLogRecordProcessor } from '@opentelemetry/sdk-logs';
+import { PeriodicExportingMetricReader, type IMetricReader } from '@opentelemetry/sdk-metrics';
+import { NodeSDK } from '@opentelemetry/sdk-node';
+import { BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
+import type { Metrics } from './metrics.js';
+
+export interface TelemetryOptions {
+  serviceName: string;
+  serviceVersion: string;
+  /** deployment.environment.name, e.g. local, staging, production */
+  environment: string;
+  /** false: no OTLP export at all (tests, or no collector); /metrics still works. */
+  otlpEnabled: boolean;
+  /** How often metrics are pushed over OTLP. */
+  metricExportIntervalMs?: number;
+}
+
+export interface Telemetry {
+  metrics: Metrics;
+  /** Flushes every pending span, metric and log record, then stops the SDK. */
+  shutdown(): Promise<void>;
+}
+
+export function startTelemetry(options: TelemetryOptions): Telemetry {
+  register('@opentelemetry/instrumentation/hook.mjs', import.meta.url);
+
+  const prometheus = new PrometheusExporter({ preventServerStart: true });
+  const metricReaders: IMetricReader[] = [prometheus];
+  if (options.otlpEnabled) {
+    metricReaders.push(
+      new PeriodicExportingMetricReader({
+        exporter: new OTLPMetricExporter(),
+        exportIntervalMillis: options.metricExportIntervalMs ?? 10_000,
+      }),
+    );
+  }
+
+  const sdk = new NodeSDK({
+    resource: resourceFromAttributes({
+      [ATTR_SERVICE_NAME]: options.serviceName,
+      [ATTR_SERVICE_VERSION]: options.serviceVersion,
+      'deployment.environment.name': options.environment,
+    }),
+    spanProcessors: options.otlpEnabled ? [new BatchSpanProcessor(new OTLPTraceExporter())] : [],
+    logRecordProcessors: options.otlpEnabled
+      ? [new BatchLogRecordProcessor({ exporter: new OTLPLogExporter() })]
+      : [],
+    metricReaders,
+    instrumentations: [getNodeAutoInstrumentations(INSTRUMENTATIONS)],
+  });
+  sdk.start();
+
+  const meter: Meter = metrics.getMeter(options.serviceName, options.serviceVersion);
+  let stopped: Promise<void> | undefined;
+  const shutdown = () => (stopped ??= sdk.shutdown());
+  return {
+    metrics: {
+      meter,
+      handler: (request, response) => prometheus.getMetricsRequestHandler(request, response),
+      shutdown,
+    },
+    shutdown,
+  };
+}
+
+/**
+ * Which auto-instrumentations run, and why the others do not:
+ * - pg, not Prisma: Prisma 7 with @prisma/adapter-pg sends every query through `pg`, so the pg spans
+ *   are the database spans; Prisma's own instrumentation would add a second span per query.
+ * - winston: puts trace_id/span_id on every log line and sends the records over OTLP, so logs take
+ *   exactly one path to the collector (no file tailing, no second transport).
+ * - fs, dns, net: one span per syscall drowns the trace of a request; off.
+ */
+const INSTRUMENTATIONS = {
+  '@opentelemetry/instrumentation-fs': { enabled: false },
+  '@opentelemetry/instrumentation-dns': { enabled: false },
+  '@opentelemetry/instrumentation-net': { enabled: false },
+  '@opentelemetry/instrumentation-pg': { enabled: true, enhancedDatabaseReporting: false },
+  '@opentelemetry/instrumentation-http': {
+    enabled: true,
+    // Health checks and scrapes are not requests anyone wants traced.
+    ignoreIncomingRequestHook: (request: { url?: string }) =>
+      /^\/(healthz|readyz|metrics)\b/.test(request.url ?? ''),
+  },
+  '@opentelemetry/instrumentation-winston': {
+    enabled: true,
+    disableLogSending: false,
+    disableLogCorrelation: false,
+  },
+} as const;

@@ -1,0 +1,50 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { describe, it } from 'node:test';
+import { eventually, startOtlpReceiver } from '@pkg/testkit';
+
+const FIXTURE = fileURLToPath(new URL('../fixtures/instrumented-main.ts', import.meta.url));
+
+function runFixture(endpoint: string): Promise<number | null> {
+  const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', FIXTURE], {
+    env: {
+      ...process.env,
+      OTEL_EXPORTER_OTLP_ENDPOINT: endpoint,
+      OTEL_BSP_SCHEDULE_DELAY: '50',
+      OTEL_BLRP_SCHEDULE_DELAY: '50',
+    },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  return new Promise((resolve) => child.on('exit', resolve));
+}
+
+describe('startTelemetry under ESM', () => {
+  it('exports the server span, the client span, correlated logs and metrics of an app imported after it', async () => {
+    const receiver = await startOtlpReceiver();
+    try {
+      assert.equal(await runFixture(receiver.endpoint), 0);
+      const server = await eventually(
+        () => receiver.spans.find((s) => s.kind === 2 && s.name === 'GET /hello'),
+        {
+          message: 'HTTP server span named after the Express route',
+        },
+      );
+      assert.equal(server.service, 'otel-fixture');
+      assert.equal(server.attributes['http.route'], '/hello');
+      const client = receiver.spans.find((s) => s.kind === 3 && s.traceId === server.traceId);
+      assert.ok(client, 'the fetch client span is in the same trace as the server span');
+      assert.equal(server.parentSpanId, client.spanId, 'the server span is a child of the client span');
+      assert.ok(
+        receiver.spans.some((s) => s.traceId === server.traceId && s.name.startsWith('request handler')),
+        'Express handler span exists (the app was patched)',
+      );
+      const log = receiver.logs.find((l) => l.body === 'saying hello');
+      assert.ok(log, 'the winston line was exported over OTLP');
+      assert.equal(log.traceId, server.traceId);
+      assert.ok(receiver.metricNames.has('fixture.hellos'), [...receiver.metricNames].join(', '));
+    } finally {
+      await receiver.close();
+    }
+  });
+});
