@@ -1,0 +1,8 @@
+export { createLogger, type Logger, type LoggerOptions } from './logger.js';
+export {
+  createRedactor,
+  DEFAULT_REDACTED_KEYS,
+  REDACTED,
+  scrubCredentials,
+  type Redactor,
+} from './redact.js';
