@@ -1,0 +1,32 @@
+// The Express application: a pure function of its dependencies, so tests build it with fakes and
+// main.ts/service.ts with the real PostgreSQL and Kafka adapters.
+import express, { type Express } from 'express';
+import type { Logger } from '@pkg/logger';
+import type { OneMetrics } from '../metrics.js';
+import type { AcceptRequest } from '../requests/accept-request.js';
+import type { RequestStore } from '../requests/request-store.js';
+import { errorHandler, notFound } from './fallbacks.js';
+import { httpMetrics } from './http-metrics.js';
+import { oneRoutes } from './one-routes.js';
+import { operationalRoutes, type OperationalRoutesDependencies } from './operational-routes.js';
+import { requestContext } from './request-context.js';
+
+export interface AppDependencies extends OperationalRoutesDependencies {
+  accept: AcceptRequest;
+  requests: Pick<RequestStore, 'find'>;
+  metrics: OneMetrics;
+  logger: Logger;
+  bodyLimitBytes: number;
+}
+
+export function createApp(deps: AppDependencies): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(requestContext(deps.logger));
+  app.use(httpMetrics(deps.metrics));
+  app.use(operationalRoutes(deps));
+  app.use(oneRoutes(deps));
+  app.use(notFound);
+  app.use(errorHandler);
+  return app;
+}

@@ -1,0 +1,104 @@
+// POST /one and GET /one/:id.
+import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import { isSnowflakeId } from '@pkg/id';
+import type { OneMetrics } from '../metrics.js';
+import type { AcceptRequest } from '../requests/accept-request.js';
+import { newRequestSchema } from '../requests/new-request.js';
+import type { RequestStore, StoredRequest } from '../requests/request-store.js';
+import { fieldErrors } from './field-errors.js';
+import { methodNotAllowed } from './fallbacks.js';
+import { ProblemTypes, sendProblem } from './problem.js';
+
+export interface OneRoutesDependencies {
+  accept: AcceptRequest;
+  requests: Pick<RequestStore, 'find'>;
+  metrics: Pick<OneMetrics, 'requestsAccepted' | 'requestsRejected' | 'requestsFailed'>;
+  bodyLimitBytes: number;
+}
+
+export function oneRoutes({ accept, requests, metrics, bodyLimitBytes }: OneRoutesDependencies): Router {
+  const router = express.Router();
+
+  router
+    .route('/one')
+    .post(
+      countOutcome(metrics),
+      requireJsonContentType,
+      express.json({ limit: bodyLimitBytes, strict: true, type: 'application/json' }),
+      async (req, res) => {
+        const parsed = newRequestSchema.safeParse(req.body);
+        if (!parsed.success) {
+          sendProblem(
+            req,
+            res,
+            ProblemTypes.validationFailed,
+            'The request body does not match the schema.',
+            {
+              errors: fieldErrors(parsed.error),
+            },
+          );
+          return;
+        }
+        const { requestId } = await accept(parsed.data);
+        res.locals.logger.info('request accepted', { request_id: requestId });
+        res.status(201).location(`/one/${requestId}`).json({ request_id: requestId });
+      },
+    )
+    .all(methodNotAllowed('POST'));
+
+  router
+    .route('/one/:id')
+    .get(async (req: Request<{ id: string }>, res) => {
+      const { id } = req.params;
+      if (!isSnowflakeId(id)) {
+        sendProblem(req, res, ProblemTypes.invalidRequestId, 'A request id is a decimal Snowflake id.');
+        return;
+      }
+      const request = await requests.find(id);
+      if (!request) {
+        sendProblem(req, res, ProblemTypes.notFound, 'No request with this id.');
+        return;
+      }
+      res.json(toRequestView(request));
+    })
+    .all(methodNotAllowed('GET', 'HEAD'));
+
+  return router;
+}
+
+export function toRequestView(request: StoredRequest) {
+  return {
+    request_id: request.id,
+    user_id: request.userId,
+    prompt: request.prompt,
+    data: request.data,
+    status: request.status,
+    attempts: request.attempts,
+    last_error: request.lastError,
+    accepted_at: request.acceptedAt.toISOString(),
+    published_at: request.publishedAt?.toISOString() ?? null,
+    completed_at: request.completedAt?.toISOString() ?? null,
+    updated_at: request.updatedAt.toISOString(),
+  };
+}
+
+function requireJsonContentType(req: Request, res: Response, next: NextFunction): void {
+  if (req.is('application/json') === 'application/json') {
+    next();
+    return;
+  }
+  sendProblem(req, res, ProblemTypes.unsupportedMediaType, 'Send the body as application/json.');
+}
+
+/** accepted / rejected (4xx) / failed (5xx) counters for POST /one, decided once the answer is sent. */
+function countOutcome(metrics: OneRoutesDependencies['metrics']) {
+  return (_req: Request, res: Response, next: NextFunction): void => {
+    res.once('finish', () => {
+      const status = res.statusCode;
+      if (status === 201) metrics.requestsAccepted.add(1);
+      else if (status < 500) metrics.requestsRejected.add(1, { 'http.response.status_code': status });
+      else metrics.requestsFailed.add(1, { 'http.response.status_code': status });
+    });
+    next();
+  };
+}

@@ -1,0 +1,57 @@
+// Service one's instruments, all through the OpenTelemetry API (exposed on /metrics by @pkg/otel).
+import type { Counter, Histogram, Meter } from '@opentelemetry/api';
+
+export interface OneMetrics {
+  httpDuration: Histogram;
+  requestsAccepted: Counter;
+  requestsRejected: Counter;
+  requestsFailed: Counter;
+  outboxPublished: Counter;
+  outboxPublishFailures: Counter;
+  outboxPublishDuration: Histogram;
+  resultsApplied: Counter;
+}
+
+/** Latency buckets in seconds, dense where an HTTP API on a LAN lives (1–100 ms). */
+const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
+export function createOneMetrics(meter: Meter, countPendingOutbox: () => Promise<number>): OneMetrics {
+  const backlog = meter.createObservableGauge('one.outbox.backlog', {
+    description: 'Outbox messages not yet published to Kafka',
+  });
+  backlog.addCallback(async (result) => {
+    try {
+      result.observe(await countPendingOutbox());
+    } catch {
+      // Database out of reach: no sample beats a wrong one; /readyz reports the outage.
+    }
+  });
+  return {
+    httpDuration: meter.createHistogram('http.server.request.duration', {
+      description: 'Duration of HTTP requests by route and status',
+      unit: 's',
+      advice: { explicitBucketBoundaries: LATENCY_BUCKETS },
+    }),
+    requestsAccepted: meter.createCounter('one.requests.accepted', { description: 'POST /one answered 201' }),
+    requestsRejected: meter.createCounter('one.requests.rejected', {
+      description: 'POST /one refused with a 4xx, by reason',
+    }),
+    requestsFailed: meter.createCounter('one.requests.failed', {
+      description: 'POST /one that could not be stored (5xx), by reason',
+    }),
+    outboxPublished: meter.createCounter('one.outbox.published', {
+      description: 'Outbox messages published',
+    }),
+    outboxPublishFailures: meter.createCounter('one.outbox.publish.failures', {
+      description: 'Outbox messages whose publish attempt failed (they stay pending)',
+    }),
+    outboxPublishDuration: meter.createHistogram('one.outbox.publish.duration', {
+      description: 'Time for Kafka to acknowledge one outbox batch',
+      unit: 's',
+      advice: { explicitBucketBoundaries: LATENCY_BUCKETS },
+    }),
+    resultsApplied: meter.createCounter('one.results.received', {
+      description: 'three-result events handled, by outcome (applied, stale, unknown, invalid)',
+    }),
+  };
+}
