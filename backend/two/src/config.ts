@@ -1,0 +1,75 @@
+import type { DeepReadonly } from '@pkg/config';
+import { Topics } from '@pkg/kafka';
+import { z } from 'zod';
+
+const LOCAL_WIREMOCK = 'http://127.0.0.1:8089';
+
+/**
+ * Everything two can be told, with the defaults of ARCHITECTURE.md. Loaded by @pkg/config:
+ * config.yaml < env `TWO_*` (`TWO_THREE__MAX_ATTEMPTS=5`) < flags (`--three.maxAttempts=5`).
+ */
+export const twoConfigSchema = z.object({
+  http: z
+    .object({ host: z.string().default('127.0.0.1'), port: z.number().int().min(0).max(65535).default(8082) })
+    .prefault({}),
+  log: z.object({ level: z.string().default('info') }).prefault({}),
+  /** `TWO_DATABASE_URL`, the same variable the Makefile exports. */
+  databaseUrl: z.string().default('postgresql://postgres:postgres@127.0.0.1:54329/two'),
+  databasePoolSize: z.number().int().positive().default(10),
+  kafka: z
+    .object({
+      brokers: z.array(z.string()).min(1).default(['127.0.0.1:9092']),
+      clientId: z.string().default('two'),
+      groupId: z.string().default('two'),
+      topics: z
+        .object({
+          requests: z.string().default(Topics.oneRequest),
+          deadLetters: z.string().default(Topics.oneRequestDlq),
+          results: z.string().default(Topics.threeResult),
+        })
+        .prefault({}),
+      fromBeginning: z.boolean().default(false),
+      partitionsConcurrently: z.number().int().positive().default(3),
+      chunkSize: z.number().int().positive().default(200),
+      commitIntervalMs: z.number().int().min(0).default(0),
+    })
+    .prefault({}),
+  auth: z.object({
+    /** Base URL of the OAuth server (`/v2/oauth/token` is appended); defaults to WireMock. */
+    tokenUrl: z.url().default(LOCAL_WIREMOCK),
+    clientId: z.string().min(1).default('two'),
+    /** No default on purpose: `TWO_AUTH__CLIENT_SECRET`. Redacted in logs by key. */
+    clientSecret: z.string().min(1),
+    scope: z.string().default('three'),
+    refreshAheadMs: z.number().int().min(0).default(30_000),
+    timeoutMs: z.number().int().positive().default(5_000),
+    maxAttempts: z.number().int().positive().default(3),
+  }),
+  three: z
+    .object({
+      /** Base URL of the third party (`/three` is appended); defaults to WireMock. */
+      url: z.url().default(LOCAL_WIREMOCK),
+      timeoutMs: z.number().int().positive().default(5_000),
+      connections: z.number().int().positive().default(64),
+      maxAttempts: z.number().int().positive().default(5),
+      initialDelayMs: z.number().int().min(0).default(200),
+      maxDelayMs: z.number().int().min(0).default(10_000),
+      maxRetryAfterMs: z.number().int().min(0).default(30_000),
+      breaker: z
+        .object({
+          consecutiveFailures: z.number().int().positive().default(20),
+          halfOpenAfterMs: z.number().int().positive().default(10_000),
+        })
+        .prefault({}),
+    })
+    .prefault({}),
+  /** Bound for SIGTERM: stop consuming, commit, disconnect. */
+  shutdownTimeoutMs: z.number().int().positive().default(15_000),
+});
+
+export type TwoConfig = DeepReadonly<z.infer<typeof twoConfigSchema>>;
+
+/** For tests and embedding: the defaults plus what the caller sets (nested objects merge with the defaults). */
+export function twoConfig(input: z.input<typeof twoConfigSchema>): TwoConfig {
+  return twoConfigSchema.parse(input);
+}

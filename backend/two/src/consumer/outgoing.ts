@@ -1,0 +1,80 @@
+import { Headers, type IHeaders, type Message } from '@pkg/kafka';
+import type { AcceptedRequest } from './decode-request.js';
+
+/** A message this service publishes, and where. */
+export interface Outgoing {
+  topic: string;
+  message: Message;
+}
+
+export interface ResultEvent {
+  request_id: string;
+  status: 'DELIVERED' | 'FAILED';
+  attempts: number;
+  delivered_at?: string;
+  error?: string;
+}
+
+/** `three-result`: the outcome for service one, keyed by request id so it stays in order with the request. */
+export function resultMessage(
+  topic: string,
+  event: ResultEvent,
+  traceHeaders: Record<string, string>,
+): Outgoing {
+  return {
+    topic,
+    message: {
+      key: event.request_id,
+      value: JSON.stringify(event),
+      headers: {
+        ...traceHeaders,
+        [Headers.requestId]: event.request_id,
+        [Headers.contentType]: 'application/json',
+      },
+    },
+  };
+}
+
+export interface DeadLetterOrigin {
+  topic: string;
+  partition: number;
+  offset: string;
+}
+
+/** The original key, value and headers, plus why and where from, so replay can put it back unchanged. */
+export function deadLetterMessage(
+  topic: string,
+  original: { key: Buffer | null; value: Buffer | null; headers?: IHeaders },
+  failure: { reason: string; attempts: number; failedAt: Date; origin: DeadLetterOrigin },
+): Outgoing {
+  return {
+    topic,
+    message: {
+      key: original.key,
+      value: original.value,
+      headers: {
+        ...original.headers,
+        [Headers.dlqReason]: failure.reason,
+        [Headers.dlqAttempts]: String(failure.attempts),
+        [Headers.dlqOriginTopic]: failure.origin.topic,
+        [Headers.dlqOriginPartition]: String(failure.origin.partition),
+        [Headers.dlqOriginOffset]: failure.origin.offset,
+        [Headers.dlqFailedAt]: failure.failedAt.toISOString(),
+      },
+    },
+  };
+}
+
+/** What /three receives: the id (also the Idempotency-Key), some metadata, and the request as one sent it. */
+export function threeRequestBody(request: AcceptedRequest) {
+  return {
+    id: request.request_id,
+    metadata: {
+      source: 'two',
+      event_type: request.type,
+      event_version: request.version,
+      accepted_at: request.accepted_at,
+    },
+    one_request: request,
+  };
+}

@@ -1,0 +1,33 @@
+/** What two remembers per request id (table `delivery`, database `two`). */
+export type DeliveryStatus = 'PENDING' | 'DELIVERED' | 'FAILED';
+
+export interface DeliveryRecord {
+  requestId: string;
+  status: DeliveryStatus;
+  attempts: number;
+  deliveredAt: Date | null;
+}
+
+/** The end of one handling of a request: delivered, or given up on (and dead-lettered). */
+export interface FinishedDelivery {
+  requestId: string;
+  status: 'DELIVERED' | 'FAILED';
+  /** Calls made to the third party in this handling; added to the stored count. */
+  attempts: number;
+  thirdPartyStatus: number | null;
+  lastError: string | null;
+  at: Date;
+}
+
+/**
+ * Batch-shaped on purpose: the consumer handles a chunk of messages at a time, and one query per
+ * chunk instead of one per message is what lets it keep up with Kafka (see bench/).
+ */
+export interface DeliveryStore {
+  /** Records first sight of each id (status PENDING) and returns every id's current row. */
+  claim(requestIds: readonly string[], seenAt: Date): Promise<Map<string, DeliveryRecord>>;
+  finish(deliveries: readonly FinishedDelivery[]): Promise<void>;
+  find(requestId: string): Promise<DeliveryRecord | undefined>;
+  /** Readiness: the database answers. */
+  ping(): Promise<void>;
+}

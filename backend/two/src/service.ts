@@ -1,0 +1,108 @@
+import { trace } from '@opentelemetry/api';
+import { createAccessTokenClient } from '@pkg/accesstoken';
+import { createKafka } from '@pkg/kafka';
+import { Partitioners } from 'kafkajs';
+import type { Logger } from '@pkg/logger';
+import type { Metrics } from '@pkg/otel';
+import type { TwoConfig } from './config.js';
+import { createRequestConsumer } from './consumer/request-consumer.js';
+import type { DeliveryStore } from './deliveries/delivery-store.js';
+import { createPrismaClient } from './deliveries/prisma-client.js';
+import { createPrismaDeliveryStore } from './deliveries/prisma-delivery-store.js';
+import { startOpsServer } from './http/ops-server.js';
+import { createTwoMetrics } from './telemetry/two-metrics.js';
+import { createThreeDelivery } from './third-party/deliver-to-three.js';
+import { createThreeClient } from './third-party/three-client.js';
+
+export interface TwoDependencies {
+  logger: Logger;
+  metrics: Metrics;
+  clock?: () => Date;
+}
+
+export interface RunningTwo {
+  /** Port of /healthz, /readyz and /metrics (the real one when configured with port 0). */
+  port: number;
+  store: DeliveryStore;
+  /** Graceful stop: consumer first (commits), then producer, HTTP pools, database, metrics. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Builds service two from its configuration and starts it: the ops HTTP server, then the
+ * producer, then the consumer. main.ts calls this; so can a test, in-process, with its own config.
+ */
+export async function startTwo(
+  config: TwoConfig,
+  { logger, metrics, clock = () => new Date() }: TwoDependencies,
+): Promise<RunningTwo> {
+  const twoMetrics = createTwoMetrics(metrics.meter);
+  const prisma = createPrismaClient({ databaseUrl: config.databaseUrl, poolSize: config.databasePoolSize });
+  const store = createPrismaDeliveryStore(prisma);
+  const tokens = createAccessTokenClient({
+    ...config.auth,
+    retry: { maxAttempts: config.auth.maxAttempts },
+    onFetch: ({ outcome }) => twoMetrics.tokenFetched(outcome),
+  });
+  const three = createThreeClient(config.three);
+  const delivery = createThreeDelivery({ three, tokens, policy: config.three, onRetry: twoMetrics.retried });
+  const kafka = createKafka({ brokers: config.kafka.brokers, clientId: config.kafka.clientId, logger });
+  const producer = kafka.producer({
+    allowAutoTopicCreation: false,
+    createPartitioner: Partitioners.DefaultPartitioner,
+  });
+  const consumer = createRequestConsumer({
+    ...config.kafka,
+    kafka,
+    producer,
+    logger,
+    topic: config.kafka.topics.requests,
+    handler: {
+      store,
+      delivery,
+      topics: config.kafka.topics,
+      clock,
+      logger,
+      metrics: twoMetrics,
+      tracer: trace.getTracer('two'),
+    },
+  });
+  const ops = await startOpsServer({
+    ...config.http,
+    metricsHandler: metrics.handler,
+    readiness: [
+      { name: 'kafka consumer', check: async () => consumer.isJoined() },
+      { name: 'database', check: () => store.ping().then(() => true) },
+    ],
+  });
+
+  const closeAll = async () => {
+    await three.close().catch(() => undefined);
+    await prisma.$disconnect().catch(() => undefined);
+    await ops.close();
+  };
+  try {
+    await producer.connect();
+    await consumer.start();
+  } catch (error) {
+    await producer.disconnect().catch(() => undefined);
+    await closeAll();
+    throw error;
+  }
+  logger.info('two started', {
+    port: ops.port,
+    topic: config.kafka.topics.requests,
+    group_id: config.kafka.groupId,
+  });
+
+  return {
+    port: ops.port,
+    store,
+    async stop() {
+      await consumer.stop();
+      await producer.disconnect();
+      await closeAll();
+      logger.info('two stopped');
+    },
+  };
+}
