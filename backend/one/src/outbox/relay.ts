@@ -21,7 +21,7 @@ export interface OutboxRelay {
   start(): void;
   /** Ask for a round soon; cheap to call after every commit. */
   wake(): void;
-  /** Stops the sweep, lets the running round finish, then publishes what is still pending (one pass). */
+  /** Stops the sweep, lets the running round finish, then tries once more to publish what is pending. */
   stop(): Promise<void>;
   /** Resolves when no round is running; for tests. */
   idle(): Promise<void>;
@@ -107,7 +107,8 @@ export function createOutboxRelay({
       clearInterval(timer);
       timer = undefined;
       await running;
-      if (!failing) await run();
+      // One last round even after failures: Kafka may be back, and what we publish now is not delayed.
+      await run();
     },
     idle: async () => {
       await running;
