@@ -366,3 +366,20 @@ describe('Grafana provisioning', () => {
     });
   }
 });
+
+describe('observability/README.md', () => {
+  it('gives an Explore URL example that opens a trace id on the provisioned Tempo datasource', () => {
+    const readme = readFileSync(at('README.md'), 'utf8');
+    const example = /^http:\/\/127\.0\.0\.1:3000\/explore\?\S+$/m.exec(readme);
+    assert.ok(example, 'README.md has no Explore URL example on a line of its own');
+    const url = new URL(example[0]);
+    assert.equal(url.searchParams.get('schemaVersion'), '1');
+    const panes = JSON.parse(url.searchParams.get('panes') ?? '{}') as Record<string, Json>;
+    const [pane] = Object.values(panes);
+    const [query] = (pane?.queries ?? []) as Json[];
+    assert.ok(provisionedUids.has(String(pane?.datasource)) && pane?.datasource === 'tempo');
+    assert.deepEqual(query?.datasource, { type: 'tempo', uid: 'tempo' });
+    assert.equal(query?.queryType, 'traceql');
+    assert.match(String(query?.query), /^[0-9a-f]{32}$/);
+  });
+});
