@@ -31,7 +31,10 @@ export const twoConfigSchema = z.object({
       fromBeginning: z.boolean().default(false),
       partitionsConcurrently: z.number().int().positive().default(3),
       chunkSize: z.number().int().positive().default(200),
-      commitIntervalMs: z.number().int().min(0).default(0),
+      /** How long the broker may be silent before the group gives this member's partitions away. */
+      sessionTimeoutMs: z.number().int().min(6_000).default(30_000),
+      /** Longest wait of one fetch; also bounds how long a stop waits for the fetch in flight. */
+      maxWaitTimeMs: z.number().int().positive().default(1_000),
     })
     .prefault({}),
   auth: z.object({

@@ -13,8 +13,8 @@ export interface RequestConsumerOptions {
   partitionsConcurrently: number;
   /** Messages of one partition handled together: one DB round trip and one publish per chunk. */
   chunkSize: number;
-  /** Commit resolved offsets at most this often (0 = after every batch). */
-  commitIntervalMs: number;
+  sessionTimeoutMs: number;
+  maxWaitTimeMs: number;
   /** Start from the earliest offset when the group has none (tests use fresh groups and topics). */
   fromBeginning: boolean;
 }
@@ -29,12 +29,18 @@ export interface RequestConsumer {
 
 /**
  * At-least-once: an offset is resolved only after its message's outcome is stored and published,
- * and kafkajs commits only resolved offsets (after batches, on rebalance and on stop). A crash
+ * and kafkajs commits only resolved offsets (after each batch, on rebalance and on stop). A crash
  * replays from the last commit; the delivery store turns the replays into duplicates.
  */
 export function createRequestConsumer(options: RequestConsumerOptions): RequestConsumer {
   const { kafka, producer, logger, topic } = options;
-  const consumer: Consumer = kafka.consumer({ groupId: options.groupId, allowAutoTopicCreation: false });
+  const consumer: Consumer = kafka.consumer({
+    groupId: options.groupId,
+    allowAutoTopicCreation: false,
+    sessionTimeout: options.sessionTimeoutMs,
+    heartbeatInterval: Math.floor(options.sessionTimeoutMs / 3),
+    maxWaitTimeInMs: options.maxWaitTimeMs,
+  });
   const stopping = new AbortController();
   let joined = false;
   consumer.on(consumer.events.GROUP_JOIN, (event) => {
@@ -57,15 +63,7 @@ export function createRequestConsumer(options: RequestConsumerOptions): RequestC
       await consumer.run({
         partitionsConsumedConcurrently: options.partitionsConcurrently,
         eachBatchAutoResolve: false,
-        ...(options.commitIntervalMs > 0 ? { autoCommitInterval: options.commitIntervalMs } : {}),
-        eachBatch: async ({
-          batch,
-          resolveOffset,
-          heartbeat,
-          isRunning,
-          isStale,
-          commitOffsetsIfNecessary,
-        }) => {
+        eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
           for (let start = 0; start < batch.messages.length; start += options.chunkSize) {
             // Stop between chunks on shutdown or when a rebalance took the partition away.
             if (!isRunning() || isStale() || stopping.signal.aborted) return;
@@ -81,7 +79,6 @@ export function createRequestConsumer(options: RequestConsumerOptions): RequestC
             await publish(producer, outgoing);
             resolveOffset(chunk[chunk.length - 1]!.offset);
             await heartbeat();
-            await commitOffsetsIfNecessary();
           }
         },
       });

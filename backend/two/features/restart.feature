@@ -1,0 +1,16 @@
+Feature: two survives being killed
+  Offsets are committed only after a message's outcome is stored and published. If two dies
+  between calling the third party and committing, the message is consumed again after a restart,
+  and the delivery store makes sure the third party is not called a second time.
+
+  Scenario: two is killed after delivering but before publishing and committing, and started again
+    Given the auth server issues the access token "token-A"
+    And the third party accepts deliveries
+    And the result topic does not exist yet, so two cannot finish handling
+    And two runs as its own process
+    When service one publishes an accepted request
+    And two has stored the request as DELIVERED
+    And two is killed with SIGKILL
+    And the result topic is created and two is started again
+    Then a DELIVERED result is published for it after 1 attempt
+    And the third party received it exactly once

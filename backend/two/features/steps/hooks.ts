@@ -1,0 +1,32 @@
+import { fileURLToPath } from 'node:url';
+import { After, Before, BeforeAll, setDefaultTimeout, Status } from '@cucumber/cucumber';
+import { databaseUrl, infrastructureFromEnv } from '@pkg/testkit';
+import { applyMigrations } from '../../src/migrations/offline-migrator.js';
+import { connectProducer, createTopics, deleteTopics, startCollector } from './kafka-fixture.js';
+import type { TwoWorld } from './world.js';
+
+setDefaultTimeout(60_000);
+
+BeforeAll(async function () {
+  await applyMigrations({
+    databaseUrl: databaseUrl(infrastructureFromEnv(), 'two'),
+    migrationsDir: fileURLToPath(new URL('../../prisma/migrations', import.meta.url)),
+  });
+});
+
+Before({ tags: 'not @schema' }, async function (this: TwoWorld) {
+  await createTopics(this.kafka, this.topics);
+  this.producer = await connectProducer(this.kafka);
+  this.collector = await startCollector(this.kafka, this.topics, `${this.scope}-collector`);
+  this.collectors.push(this.collector);
+});
+
+After({ tags: 'not @schema' }, async function (this: TwoWorld, { result }) {
+  if (result?.status === Status.FAILED) this.attach(this.logLines.join(''), 'application/x-ndjson');
+  this.child?.kill('SIGKILL');
+  await this.two?.stop();
+  await Promise.all(this.collectors.map((collector) => collector.stop()));
+  await this.producer?.disconnect();
+  await this.wiremock.reset();
+  await deleteTopics(this.kafka, [...Object.values(this.topics), ...this.extraTopics]);
+});

@@ -1,0 +1,83 @@
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { Given, When } from '@cucumber/cucumber';
+import { eventually } from '@pkg/testkit';
+import { query } from './database.js';
+import { createTopics, startCollector } from './kafka-fixture.js';
+import type { TwoWorld } from './world.js';
+
+const MAIN = fileURLToPath(new URL('../../src/main.ts', import.meta.url));
+
+/** Starts `src/main.ts` as a real process with this scenario's config; resolves once it has joined its group. */
+async function startChild(world: TwoWorld): Promise<ChildProcess> {
+  const configFile = join(tmpdir(), `${world.scope}.config.json`);
+  // JSON is YAML: the scenario's whole config as two's config file.
+  await writeFile(configFile, JSON.stringify(world.config()));
+  const { WIREMOCK_URL: _scopedUrlInstead, ...env } = process.env;
+  const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', MAIN], {
+    env: { ...env, TWO_CONFIG_FILE: configFile, KAFKA_BROKERS: world.infra.kafkaBrokers.join(',') },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stderr!.on('data', (chunk: Buffer) => world.logLines.push(chunk.toString('utf8')));
+  const lines = createInterface({ input: child.stdout! });
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('two did not start within 30 s')), 30_000);
+    child.once('exit', (code) => reject(new Error(`two exited with ${code} before it started`)));
+    lines.on('line', (line) => {
+      world.logLines.push(`${line}\n`);
+      if (line.includes('"msg":"two started"')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+  });
+  return child;
+}
+
+Given('the result topic does not exist yet, so two cannot finish handling', function (this: TwoWorld) {
+  // Publishing the result fails until the topic exists: the offset stays uncommitted meanwhile.
+  this.topics = { ...this.topics, results: `${this.scope}.late-three-result` };
+  this.extraTopics.push(this.topics.results);
+});
+
+Given('two runs as its own process', async function (this: TwoWorld) {
+  this.child = await startChild(this);
+});
+
+When('two has stored the request as DELIVERED', async function (this: TwoWorld) {
+  await eventually(
+    async () => {
+      const { rows } = await query(this, 'SELECT status FROM delivery WHERE request_id = $1', [
+        this.lastRequestId,
+      ]);
+      assert.equal(rows[0]?.status, 'DELIVERED');
+      return true;
+    },
+    { message: 'the delivery row is DELIVERED' },
+  );
+});
+
+When('two is killed with SIGKILL', async function (this: TwoWorld) {
+  const child = this.child!;
+  const exited = once(child, 'exit');
+  child.kill('SIGKILL');
+  await exited;
+  this.child = undefined;
+});
+
+When('the result topic is created and two is started again', async function (this: TwoWorld) {
+  await createTopics(this.kafka, { results: this.topics.results });
+  this.collector = await startCollector(
+    this.kafka,
+    { results: this.topics.results, requests: this.topics.requests },
+    `${this.scope}-late-collector`,
+  );
+  this.collectors.push(this.collector);
+  this.child = await startChild(this);
+});

@@ -1,0 +1,135 @@
+import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
+import type { DeliveryRecord, FinishedDelivery } from '../deliveries/delivery-store.js';
+import { traceHeadersFor } from '../telemetry/trace-context.js';
+import type { MessageOutcome } from '../telemetry/two-metrics.js';
+import type { AcceptedRequest } from './decode-request.js';
+import type { ChunkHandlerDeps, IncomingMessage } from './handle-chunk.js';
+import { deadLetterMessage, resultMessage, threeRequestBody, type Outgoing } from './outgoing.js';
+
+export interface ValidRequest {
+  message: IncomingMessage;
+  request: AcceptedRequest;
+  headers: Record<string, string>;
+  /** performance.now() when the message was taken, for the duration metric. */
+  startedAt: number;
+}
+
+/**
+ * One request's outcome, inside its producer's trace context: skipped if already delivered
+ * (its result is published again, in case the first one was lost), else delivered or dead-lettered.
+ */
+export async function handleRequest(
+  deps: ChunkHandlerDeps,
+  item: ValidRequest,
+  record: DeliveryRecord | undefined,
+  signal: AbortSignal | undefined,
+): Promise<{ outgoing: Outgoing[]; finished?: FinishedDelivery }> {
+  const { request, message } = item;
+  const requestId = request.request_id;
+  const logger = deps.logger.child({ request_id: requestId });
+  return deps.tracer.startActiveSpan(
+    `${message.topic} process`,
+    { kind: SpanKind.CONSUMER },
+    async (span) => {
+      span.setAttributes({
+        'messaging.system': 'kafka',
+        'messaging.destination.name': message.topic,
+        request_id: requestId,
+      });
+      const done = (outcome: MessageOutcome) => {
+        deps.metrics.messageHandled(outcome, performance.now() - item.startedAt);
+        span.setAttribute('two.outcome', outcome);
+        span.end();
+      };
+      const trace = traceHeadersFor(item.headers);
+      try {
+        if (record?.status === 'DELIVERED') {
+          // Redelivered after a crash or a rebalance: acknowledge, and publish the result again in case it was lost.
+          logger.info('already delivered; skipping the third party', origin(message));
+          done('duplicate');
+          const event = { request_id: requestId, status: 'DELIVERED' as const, attempts: record.attempts };
+          return {
+            outgoing: [
+              resultMessage(
+                deps.topics.results,
+                { ...event, delivered_at: record.deliveredAt?.toISOString() },
+                trace,
+              ),
+            ],
+          };
+        }
+        const result = await deps.delivery.deliver(threeRequestBody(request), requestId, signal);
+        const at = deps.clock();
+        if (result.delivered) {
+          logger.info('delivered to the third party', { attempts: result.attempts, status: result.status });
+          done('delivered');
+          const event = { request_id: requestId, status: 'DELIVERED' as const, attempts: result.attempts };
+          return {
+            outgoing: [
+              resultMessage(deps.topics.results, { ...event, delivered_at: at.toISOString() }, trace),
+            ],
+            finished: {
+              requestId,
+              status: 'DELIVERED' as const,
+              attempts: result.attempts,
+              thirdPartyStatus: result.status,
+              lastError: null,
+              at,
+            },
+          };
+        }
+        logger.warn('giving up on the third party; dead-lettering', {
+          reason: result.reason,
+          attempts: result.attempts,
+          status: result.status,
+          error: result.error,
+        });
+        span.setStatus({ code: SpanStatusCode.ERROR, message: result.error });
+        deps.metrics.deadLettered(result.reason);
+        done('dead-lettered');
+        const event = {
+          request_id: requestId,
+          status: 'FAILED' as const,
+          attempts: result.attempts,
+          error: result.error,
+        };
+        return {
+          outgoing: [
+            deadLetter(deps, message, result.reason, result.attempts),
+            resultMessage(deps.topics.results, event, trace),
+          ],
+          finished: {
+            requestId,
+            status: 'FAILED' as const,
+            attempts: result.attempts,
+            thirdPartyStatus: result.status,
+            lastError: result.error,
+            at,
+          },
+        };
+      } catch (error) {
+        span.recordException(error as Error);
+        span.end();
+        throw error;
+      }
+    },
+  );
+}
+
+export function deadLetter(
+  deps: ChunkHandlerDeps,
+  message: IncomingMessage,
+  reason: string,
+  attempts: number,
+): Outgoing {
+  return deadLetterMessage(deps.topics.deadLetters, message, {
+    reason,
+    attempts,
+    failedAt: deps.clock(),
+    origin: origin(message),
+  });
+}
+
+export function origin(message: IncomingMessage) {
+  return { topic: message.topic, partition: message.partition, offset: message.offset };
+}

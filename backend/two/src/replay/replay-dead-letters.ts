@@ -1,0 +1,118 @@
+import { Headers, headersToStrings, type Kafka, type KafkaMessage, type Message } from '@pkg/kafka';
+import type { DeliveryStore } from '../deliveries/delivery-store.js';
+
+export interface ReplayOptions {
+  kafka: Kafka;
+  store: Pick<DeliveryStore, 'find'>;
+  deadLetterTopic: string;
+  targetTopic: string;
+  /** Only this request's dead letters; all when undefined. */
+  requestId?: string;
+  limit: number;
+  /** Gives up waiting for the dead-letter topic's end after this long. */
+  timeoutMs?: number;
+}
+
+export interface ReplayedLetter {
+  requestId: string;
+  reason: string;
+  partition: number;
+  offset: string;
+}
+
+export interface ReplayReport {
+  replayed: ReplayedLetter[];
+  /** Dead letters whose request has since been delivered: replaying them would be a no-op. */
+  skippedDelivered: string[];
+  scanned: number;
+}
+
+const DLQ_HEADERS = new Set<string>([
+  Headers.dlqReason,
+  Headers.dlqAttempts,
+  Headers.dlqOriginTopic,
+  Headers.dlqOriginPartition,
+  Headers.dlqOriginOffset,
+  Headers.dlqFailedAt,
+]);
+
+/**
+ * Re-publishes dead letters to the requests topic with their original key, value and headers
+ * (the dlq-* ones removed). The dead-letter topic is read from its start up to its end as it was
+ * when the replay began, under a throwaway consumer group, so nothing is consumed away: the dead
+ * letters stay as the record of what failed. Replaying one twice is harmless (two is idempotent).
+ */
+export async function replayDeadLetters(options: ReplayOptions): Promise<ReplayReport> {
+  const { kafka } = options;
+  const admin = kafka.admin();
+  await admin.connect();
+  const groupId = `two-replay-${Date.now()}-${process.pid}`;
+  const consumer = kafka.consumer({ groupId, allowAutoTopicCreation: false });
+  const producer = kafka.producer({ allowAutoTopicCreation: false });
+  const report: ReplayReport = { replayed: [], skippedDelivered: [], scanned: 0 };
+  try {
+    const ends = await admin.fetchTopicOffsets(options.deadLetterTopic);
+    const remaining = new Set(ends.filter((p) => p.high !== p.low).map((p) => p.partition));
+    const end = new Map(ends.map((p) => [p.partition, BigInt(p.high)]));
+    if (remaining.size === 0 || options.limit <= 0) return report;
+
+    await Promise.all([consumer.connect(), producer.connect()]);
+    await consumer.subscribe({ topic: options.deadLetterTopic, fromBeginning: true });
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new Error(`timed out reading ${options.deadLetterTopic}`)),
+        options.timeoutMs ?? 30_000,
+      );
+      const finish = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+      consumer
+        .run({
+          eachMessage: async ({ partition, message }) => {
+            if (!remaining.has(partition)) return;
+            report.scanned += 1;
+            await replayOne(options, producer, partition, message, report);
+            if (BigInt(message.offset) + 1n >= (end.get(partition) ?? 0n)) remaining.delete(partition);
+            if (remaining.size === 0 || report.replayed.length >= options.limit) finish();
+          },
+        })
+        .catch(reject);
+    });
+    return report;
+  } finally {
+    await consumer.disconnect().catch(() => undefined);
+    await producer.disconnect().catch(() => undefined);
+    await admin.deleteGroups([groupId]).catch(() => undefined);
+    await admin.disconnect();
+  }
+}
+
+async function replayOne(
+  options: ReplayOptions,
+  producer: ReturnType<Kafka['producer']>,
+  partition: number,
+  letter: KafkaMessage,
+  report: ReplayReport,
+): Promise<void> {
+  if (report.replayed.length >= options.limit) return;
+  const headers = headersToStrings(letter.headers);
+  const requestId = letter.key?.toString('utf8') ?? headers[Headers.requestId] ?? '';
+  if (options.requestId !== undefined && requestId !== options.requestId) return;
+  if (requestId && (await options.store.find(requestId))?.status === 'DELIVERED') {
+    report.skippedDelivered.push(requestId);
+    return;
+  }
+  const original: Message = {
+    key: letter.key,
+    value: letter.value,
+    headers: Object.fromEntries(Object.entries(headers).filter(([name]) => !DLQ_HEADERS.has(name))),
+  };
+  await producer.send({ topic: options.targetTopic, messages: [original] });
+  report.replayed.push({
+    requestId,
+    reason: headers[Headers.dlqReason] ?? 'unknown',
+    partition,
+    offset: letter.offset,
+  });
+}
