@@ -1,0 +1,154 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { trace } from '@opentelemetry/api';
+import { createLogger } from '@pkg/logger';
+import { Writable } from 'node:stream';
+import { handleChunk, type ChunkHandlerDeps, type IncomingMessage } from '../../src/consumer/handle-chunk.js';
+import type { DeliveryRecord, DeliveryStore, FinishedDelivery } from '../../src/deliveries/delivery-store.js';
+import type { DeliveryResult } from '../../src/third-party/deliver-to-three.js';
+
+const NOW = new Date('2026-11-21T15:00:00.000Z');
+
+function memoryStore(rows: DeliveryRecord[] = []) {
+  const table = new Map(rows.map((row) => [row.requestId, row]));
+  const finished: FinishedDelivery[] = [];
+  const store: DeliveryStore = {
+    async claim(ids) {
+      for (const id of ids)
+        if (!table.has(id))
+          table.set(id, { requestId: id, status: 'PENDING', attempts: 0, deliveredAt: null });
+      return new Map(ids.map((id) => [id, table.get(id)!]));
+    },
+    async finish(deliveries) {
+      finished.push(...deliveries);
+    },
+    find: async (id) => table.get(id),
+    ping: async () => {},
+  };
+  return { store, finished };
+}
+
+function deps(
+  store: DeliveryStore,
+  results: DeliveryResult[] = [{ delivered: true, attempts: 1, status: 200 }],
+) {
+  const delivered: string[] = [];
+  const handlerDeps: ChunkHandlerDeps = {
+    store,
+    delivery: {
+      async deliver(_body, requestId) {
+        delivered.push(requestId);
+        return results[Math.min(delivered.length - 1, results.length - 1)]!;
+      },
+    },
+    topics: { results: 'three-result', deadLetters: 'one-request.dlq' },
+    clock: () => NOW,
+    logger: createLogger({ service: 'two', stream: new Writable({ write: (_c, _e, done) => done() }) }),
+    metrics: { messageHandled() {}, retried() {}, tokenFetched() {}, deadLettered() {} },
+    tracer: trace.getTracer('test'),
+  };
+  return { handlerDeps, delivered };
+}
+
+let offset = 0;
+function message(id: string, value: unknown = accepted(id)): IncomingMessage {
+  offset += 1;
+  const text = typeof value === 'string' ? value : JSON.stringify(value);
+  return {
+    topic: 'one-request',
+    partition: 0,
+    offset: String(offset),
+    key: Buffer.from(id),
+    value: Buffer.from(text),
+    headers: {},
+  };
+}
+function accepted(id: string) {
+  return {
+    version: 1,
+    type: 'one.request.accepted',
+    request_id: id,
+    user_id: 'u',
+    prompt: 'p',
+    data: [],
+    accepted_at: NOW.toISOString(),
+  };
+}
+const json = (value: unknown) => JSON.parse(String(value)) as Record<string, unknown>;
+
+describe('handleChunk', () => {
+  it('delivers each request, records it, and returns its DELIVERED result', async () => {
+    const { store, finished } = memoryStore();
+    const { handlerDeps, delivered } = deps(store);
+    const outgoing = await handleChunk(handlerDeps, [message('101'), message('102')]);
+    assert.deepEqual(delivered.sort(), ['101', '102']);
+    assert.deepEqual(finished.map((f) => [f.requestId, f.status]).sort(), [
+      ['101', 'DELIVERED'],
+      ['102', 'DELIVERED'],
+    ]);
+    assert.deepEqual(
+      outgoing.map((o) => o.topic),
+      ['three-result', 'three-result'],
+    );
+    assert.deepEqual(json(outgoing[0]!.message.value), {
+      request_id: delivered[0],
+      status: 'DELIVERED',
+      attempts: 1,
+      delivered_at: NOW.toISOString(),
+    });
+  });
+
+  it('does not call the third party for a request already delivered, and publishes its result again', async () => {
+    const { store, finished } = memoryStore([
+      { requestId: '101', status: 'DELIVERED', attempts: 2, deliveredAt: NOW },
+    ]);
+    const { handlerDeps, delivered } = deps(store);
+    const outgoing = await handleChunk(handlerDeps, [message('101')]);
+    assert.deepEqual(delivered, []);
+    assert.deepEqual(finished, []);
+    assert.equal(json(outgoing[0]!.message.value).attempts, 2);
+  });
+
+  it('delivers a request that appears twice in one chunk only once', async () => {
+    const { store } = memoryStore();
+    const { handlerDeps, delivered } = deps(store);
+    const outgoing = await handleChunk(handlerDeps, [message('101'), message('101')]);
+    assert.deepEqual(delivered, ['101']);
+    assert.equal(outgoing.length, 2);
+  });
+
+  it('dead-letters what cannot be decoded, with the reason, and goes on', async () => {
+    const { store } = memoryStore();
+    const { handlerDeps, delivered } = deps(store);
+    const outgoing = await handleChunk(handlerDeps, [message('101', 'not json'), message('102')]);
+    assert.deepEqual(delivered, ['102']);
+    const letter = outgoing.find((o) => o.topic === 'one-request.dlq')!;
+    assert.equal(String(letter.message.value), 'not json');
+    assert.equal(letter.message.headers?.['dlq-reason'], 'invalid-message');
+  });
+
+  it('dead-letters a request the third party refused, records FAILED and returns a FAILED result', async () => {
+    const { store, finished } = memoryStore();
+    const refused: DeliveryResult = {
+      delivered: false,
+      reason: 'permanent-error',
+      attempts: 1,
+      status: 400,
+      error: 'third party answered 400',
+    };
+    const { handlerDeps } = deps(store, [refused]);
+    const outgoing = await handleChunk(handlerDeps, [message('101')]);
+    assert.deepEqual(
+      outgoing.map((o) => o.topic),
+      ['one-request.dlq', 'three-result'],
+    );
+    assert.equal(outgoing[0]!.message.headers?.['dlq-attempts'], '1');
+    assert.deepEqual(json(outgoing[1]!.message.value), {
+      request_id: '101',
+      status: 'FAILED',
+      attempts: 1,
+      error: 'third party answered 400',
+    });
+    assert.equal(finished[0]?.status, 'FAILED');
+  });
+});
