@@ -1,11 +1,11 @@
 // Composition root of service two: configuration, logger, metrics, then startTwo(); SIGTERM and
 // SIGINT stop it gracefully within `shutdownTimeoutMs`.
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { configOrExit } from '@pkg/config';
 import { createLogger } from '@pkg/logger';
 import { createMetrics } from '@pkg/otel';
 import { twoConfigSchema } from './config.js';
+import { packagePath } from './package-path.js';
 import { startTwo } from './service.js';
 
 const config = configOrExit({
@@ -54,7 +54,7 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
  * to package.json is read unless TWO_CONFIG_FILE or --config names another file.
  */
 function withSharedVariables(env: NodeJS.ProcessEnv): Record<string, string | undefined> {
-  const defaultFile = fileURLToPath(new URL('../config.yaml', import.meta.url));
+  const defaultFile = packagePath('config.yaml');
   return {
     ...env,
     TWO_CONFIG_FILE: env.TWO_CONFIG_FILE ?? (existsSync(defaultFile) ? defaultFile : undefined),

@@ -1,7 +1,6 @@
 // `npm run replay -w backend/two -- [--request-id <id>] [--limit <n>]`: puts dead letters back on
 // the requests topic and prints what it did. Kafka, topics and database come from two's config
 // (config.yaml, TWO_* env, KAFKA_BROKERS / TWO_DATABASE_URL).
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { configOrExit } from '@pkg/config';
 import { createKafka } from '@pkg/kafka';
@@ -10,6 +9,7 @@ import { z } from 'zod';
 import { twoConfigSchema } from '../config.js';
 import { createPrismaClient } from '../deliveries/prisma-client.js';
 import { createPrismaDeliveryStore } from '../deliveries/prisma-delivery-store.js';
+import { packagePath } from '../package-path.js';
 import { replayDeadLetters } from './replay-dead-letters.js';
 
 const { values: args } = parseArgs({
@@ -28,8 +28,7 @@ const config = configOrExit({
   argv: [],
   env: {
     ...process.env,
-    TWO_CONFIG_FILE:
-      process.env.TWO_CONFIG_FILE ?? fileURLToPath(new URL('../../config.yaml', import.meta.url)),
+    TWO_CONFIG_FILE: process.env.TWO_CONFIG_FILE ?? packagePath('config.yaml'),
     TWO_KAFKA__BROKERS: process.env.TWO_KAFKA__BROKERS ?? process.env.KAFKA_BROKERS,
   },
 });
