@@ -171,6 +171,22 @@ down: ## Stop both services and all infrastructure
 	-@$(MAKE) one-down
 	@$(MAKE) infra-down
 
+##@ Observability
+.PHONY: observability-up observability-down
+observability-up: network-up ## Start the OTel collector (4317/4318), Tempo, Loki, Prometheus and Grafana on :3000 (Docker only)
+ifeq ($(INFRA),docker)
+	$(COMPOSE) -f observability/docker-compose.yml up -d --wait
+else
+	@echo "[observability] the Grafana stack needs a Docker engine (INFRA=docker); the services run fine without it" >&2; exit 1
+endif
+
+observability-down: ## Stop the observability stack (its data volumes stay)
+ifeq ($(INFRA),docker)
+	$(COMPOSE) -f observability/docker-compose.yml down
+else
+	@echo "[observability] native mode: nothing to stop"
+endif
+
 ##@ Quality
 .PHONY: lint typecheck test-unit test-component test
 lint: deps ## ESLint + Prettier check
