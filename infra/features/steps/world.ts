@@ -1,4 +1,4 @@
-import { After, setWorldConstructor, World, type IWorldOptions } from '@cucumber/cucumber';
+import { After, setDefaultTimeout, setWorldConstructor, World, type IWorldOptions } from '@cucumber/cucumber';
 import { infrastructureFromEnv, type Infrastructure } from '@pkg/testkit';
 
 /** Per-scenario state: the endpoints and whatever the scenario created, so After can clean it up. */
@@ -17,6 +17,8 @@ export class SmokeWorld extends World {
   }
 }
 
+// Joining a consumer group on a busy 2-core machine can take seconds; bounded waits live in the steps.
+setDefaultTimeout(60_000);
 setWorldConstructor(SmokeWorld);
 
 After(async function (this: SmokeWorld) {
