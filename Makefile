@@ -15,14 +15,22 @@ endif
 include infra/versions.env
 export
 
-# Where the tests and services find the infrastructure (identical in both modes: ports are published on loopback).
-POSTGRES_URL ?= postgresql://postgres:postgres@127.0.0.1:54329
+# Ports on 127.0.0.1 (both modes). Override them to run a second copy beside the first, e.g.
+# `make test KAFKA_PORT=29092 POSTGRES_PORT=54349 REDIS_PORT=6389 WIREMOCK_PORT=8189` (native mode).
+KAFKA_PORT ?= 9092
+POSTGRES_PORT ?= 54329
+REDIS_PORT ?= 6379
+WIREMOCK_PORT ?= 8089
+export KAFKA_PORT POSTGRES_PORT REDIS_PORT WIREMOCK_PORT
+
+# Where the tests and services find the infrastructure.
+POSTGRES_URL ?= postgresql://postgres:postgres@127.0.0.1:$(POSTGRES_PORT)
 DATABASE_URL ?= $(POSTGRES_URL)/reference
 ONE_DATABASE_URL ?= $(POSTGRES_URL)/one
 TWO_DATABASE_URL ?= $(POSTGRES_URL)/two
-KAFKA_BROKERS ?= 127.0.0.1:9092
-REDIS_URL ?= redis://127.0.0.1:6379
-WIREMOCK_URL ?= http://127.0.0.1:8089
+KAFKA_BROKERS ?= 127.0.0.1:$(KAFKA_PORT)
+REDIS_URL ?= redis://127.0.0.1:$(REDIS_PORT)
+WIREMOCK_URL ?= http://127.0.0.1:$(WIREMOCK_PORT)
 export POSTGRES_URL DATABASE_URL ONE_DATABASE_URL TWO_DATABASE_URL KAFKA_BROKERS REDIS_URL WIREMOCK_URL
 
 NETWORK := reference-net
