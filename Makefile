@@ -209,7 +209,11 @@ test-unit: generate ## Unit tests (node:test), no infrastructure needed
 test-component: generate ## Gherkin component tests against the running infrastructure
 	npm run test:component
 
-test: generate ## Everything CI runs: infra up, lint, typecheck, unit + component tests, infra down
+.PHONY: tools
+tools: ## Install the command-line tools the tests use (promtool) when missing
+	@bash $(NATIVE)/tools.sh
+
+test: generate tools ## Everything CI runs: infra up, lint, typecheck, unit + component tests, infra down
 	@$(MAKE) infra-up
 	@status=0; npm test || status=$$?; $(MAKE) infra-down; exit $$status
 
