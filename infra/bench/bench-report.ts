@@ -1,0 +1,68 @@
+// The shape of a bench result and its Markdown summary (docs/benchmarks/bench.md).
+import type { LoadFigures } from './harness/load.js';
+import type { MachineReport, VersionsReport } from './harness/machine.js';
+
+export interface BenchResult {
+  startedAt: string;
+  machine: MachineReport;
+  versions: VersionsReport;
+  parameters: {
+    profile: string;
+    connections: number;
+    durationS: number;
+    warmupS: number;
+    twoMessages: number;
+    cpuProfile: boolean;
+  };
+  ceiling: LoadFigures;
+  postOne: LoadFigures & { ratioToCeiling: number };
+  endToEnd: {
+    rate: number;
+    postOne: LoadFigures;
+    requests: number;
+    createdToThirdPartyMs: { p50: number; p90: number; p99: number };
+  };
+  twoThroughput: { messages: number; produceSeconds: number; seconds: number; messagesPerSecond: number };
+  tokenFetches: number;
+  thirdPartyCalls: number;
+  peakRssMiB: { one: number; two: number };
+  cpuProfiles: string | null;
+  targets: { target: string; measured: string; met: boolean }[];
+}
+
+const row = (name: string, f: LoadFigures) =>
+  `| ${name} | ${f.requestsPerSecond} | ${f.latencyMs.p50} | ${f.latencyMs.p90} | ${f.latencyMs.p99} | ${f.latencyMs.max} | ${f.non2xx} | ${f.errors + f.timeouts} |`;
+
+export function benchMarkdown(r: BenchResult): string {
+  const [l1, l5, l15] = r.machine.loadAverageAtStart;
+  return `# Benchmark (${r.parameters.profile})
+
+${r.startedAt} · ${r.machine.nproc} × ${r.machine.cpuModel}, ${r.machine.memoryGiB} GiB · load average at start
+${l1} / ${l5} / ${l15} · Node ${r.versions.node}, PostgreSQL ${r.versions.postgres}, Kafka ${r.versions.kafka},
+autocannon ${r.versions.autocannon} · ${r.parameters.connections} connections, ${r.parameters.durationS} s per phase
+after ${r.parameters.warmupS} s of warm-up, ${r.parameters.twoMessages} messages for two.
+
+${r.machine.sharedWithOtherWork} Read the ratios, not the absolute figures.
+
+| load | req/s | p50 ms | p90 ms | p99 ms | max ms | non-2xx | errors |
+|---|---|---|---|---|---|---|---|
+${row('ceiling: Express, no I/O', r.ceiling)}
+${row('POST /one, full load', r.postOne)}
+${row(`POST /one at half load (${r.endToEnd.rate}/s)`, r.endToEnd.postOne)}
+
+- **POST /one / ceiling: ${r.postOne.ratioToCeiling}**
+- 201 → first third-party call at half load (${r.endToEnd.requests} requests): p50 **${r.endToEnd.createdToThirdPartyMs.p50} ms**,
+  p90 ${r.endToEnd.createdToThirdPartyMs.p90} ms, p99 **${r.endToEnd.createdToThirdPartyMs.p99} ms**
+- two: ${r.twoThroughput.messages} messages in ${r.twoThroughput.seconds} s → **${r.twoThroughput.messagesPerSecond} messages/s**
+  (clock from the first produce to the last first call at the stub; producing took ${r.twoThroughput.produceSeconds} s)
+- token fetches during the whole run: **${r.tokenFetches}**; third-party calls: ${r.thirdPartyCalls}
+- peak RSS (VmHWM, includes the tsx loader): one **${r.peakRssMiB.one} MiB**, two **${r.peakRssMiB.two} MiB**
+
+| target | measured | met |
+|---|---|---|
+${r.targets.map((t) => `| ${t.target} | ${t.measured} | ${t.met ? 'yes' : '**no**'} |`).join('\n')}
+
+Reproduce: \`make bench\` (or \`make bench-quick\`); raw figures in the JSON file next to this one.
+What limits the missed targets and what would lift them: [analysis.md](analysis.md).
+`;
+}

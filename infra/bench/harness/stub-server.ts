@@ -1,0 +1,70 @@
+// The fast local stand-in for the auth server and the third party, run as its own process
+// (`node --import tsx stub-server.ts <port>`) so it never shares an event loop with what it measures.
+// Plain node:http with keep-alive; WireMock would measure WireMock.
+//   POST /v2/oauth/token  → a bearer token valid for an hour (counted)
+//   POST /three           → 200, or 503 for a configured fraction of calls; every call is recorded
+//                           per Idempotency-Key with its time and status
+//   GET  /__calls         → what was recorded;  POST /__control {"failRate": 0.5} → change behaviour
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { StubCalls } from './stub-third-party.js';
+
+const calls: StubCalls = { tokenFetches: 0, threeCalls: 0, byKey: {} };
+let failRate = 0;
+/** A small deterministic generator: the same run fails the same calls. */
+let seed = 0x2545f491;
+const nextRandom = () => {
+  seed ^= seed << 13;
+  seed ^= seed >>> 17;
+  seed ^= seed << 5;
+  return (seed >>> 0) / 2 ** 32;
+};
+/** Wall-clock milliseconds with sub-millisecond precision, comparable across processes. */
+const now = () => performance.timeOrigin + performance.now();
+
+function answer(response: ServerResponse, status: number, body: unknown) {
+  response.writeHead(status, { 'content-type': 'application/json' });
+  response.end(JSON.stringify(body));
+}
+
+function recordThreeCall(request: IncomingMessage, response: ServerResponse) {
+  const at = now();
+  const key = String(request.headers['idempotency-key'] ?? 'missing');
+  const authorized = request.headers.authorization?.startsWith('Bearer ') === true;
+  const status = !authorized ? 401 : nextRandom() < failRate ? 503 : 200;
+  const entry = (calls.byKey[key] ??= { calls: 0, ok: 0, firstCallAt: at, firstOkAt: null });
+  entry.calls += 1;
+  calls.threeCalls += 1;
+  if (status === 200) {
+    entry.ok += 1;
+    entry.firstOkAt ??= at;
+  }
+  answer(response, status, status === 200 ? { status: 'accepted' } : { error: `answered ${status}` });
+}
+
+const server = createServer((request, response) => {
+  const chunks: Buffer[] = [];
+  request.on('data', (chunk: Buffer) => chunks.push(chunk));
+  request.on('end', () => {
+    if (request.method === 'POST' && request.url === '/v2/oauth/token') {
+      calls.tokenFetches += 1;
+      return answer(response, 200, { access_token: 'stub-token', token_type: 'Bearer', expires_in: 3600 });
+    }
+    if (request.method === 'POST' && request.url === '/three') return recordThreeCall(request, response);
+    if (request.method === 'GET' && request.url === '/__calls') return answer(response, 200, calls);
+    if (request.method === 'POST' && request.url === '/__control') {
+      const control = JSON.parse(Buffer.concat(chunks).toString() || '{}') as { failRate?: number };
+      failRate = control.failRate ?? failRate;
+      return answer(response, 200, { failRate });
+    }
+    answer(response, 404, { error: 'not found' });
+  });
+});
+server.keepAliveTimeout = 60_000;
+server.listen(Number(process.argv[2] ?? 0), '127.0.0.1', () => {
+  process.stdout.write(`listening on ${(server.address() as AddressInfo).port}\n`);
+});
+process.once('SIGTERM', () => {
+  server.close(() => process.exit(0));
+  server.closeAllConnections();
+});

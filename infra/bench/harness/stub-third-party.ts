@@ -1,0 +1,49 @@
+// The harness's handle on the stub process (stub-server.ts): start it, ask what it saw, steer it.
+import { startNodeProcess, type NodeProcess } from './node-process.js';
+
+export interface KeyCalls {
+  calls: number;
+  /** Calls answered 200. More than one means the third party was asked to do the same work twice. */
+  ok: number;
+  /** performance.timeOrigin + performance.now() of the first call, in ms. */
+  firstCallAt: number;
+  firstOkAt: number | null;
+}
+
+export interface StubCalls {
+  tokenFetches: number;
+  threeCalls: number;
+  byKey: Record<string, KeyCalls>;
+}
+
+export interface StubThirdParty {
+  url: string;
+  process: NodeProcess;
+  calls(): Promise<StubCalls>;
+  /** Fraction (0–1) of /three calls answered 503 from now on. */
+  setFailRate(failRate: number): Promise<void>;
+}
+
+export async function startStubThirdParty({ port, logFile }: { port: number; logFile: string }) {
+  const url = `http://127.0.0.1:${port}`;
+  const process = await startNodeProcess({
+    name: 'stub',
+    script: new URL('./stub-server.ts', import.meta.url).pathname,
+    args: [String(port)],
+    logFile,
+    readyUrl: `${url}/__calls`,
+  });
+  const stub: StubThirdParty = {
+    url,
+    process,
+    calls: async () => (await (await fetch(`${url}/__calls`)).json()) as StubCalls,
+    setFailRate: async (failRate) => {
+      const response = await fetch(`${url}/__control`, {
+        method: 'POST',
+        body: JSON.stringify({ failRate }),
+      });
+      if (!response.ok) throw new Error(`stub refused failRate ${failRate}`);
+    },
+  };
+  return stub;
+}

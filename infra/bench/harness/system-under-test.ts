@@ -1,0 +1,150 @@
+// The whole flow on private infrastructure: PostgreSQL + Kafka (own ports, own data dir), the
+// migrations of both services, the stub of the auth server and third party, then one and two as
+// real child processes configured through the same environment variables their READMEs document.
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { promisify } from 'node:util';
+import { startNodeProcess, type NodeProcess } from './node-process.js';
+import { BENCH_DATA_DIR, BENCH_LOG_DIR, REPO_ROOT } from './paths.js';
+import { privateInfrastructure, type PrivateInfrastructure } from './private-infrastructure.js';
+import { startStubThirdParty, type StubThirdParty } from './stub-third-party.js';
+
+const run = promisify(execFile);
+
+/** Ports of the private set-up; none of them is a default port of the shared infrastructure. */
+export const PORTS = {
+  postgres: Number(process.env.BENCH_POSTGRES_PORT ?? 54_339),
+  kafka: Number(process.env.BENCH_KAFKA_PORT ?? 19_092),
+  one: 18_199,
+  two: 18_182,
+  stub: 18_189,
+  baseline: 18_198,
+} as const;
+
+export interface SystemUnderTest {
+  infra: PrivateInfrastructure;
+  stub: StubThirdParty;
+  one: NodeProcess;
+  two: NodeProcess;
+  oneUrl: string;
+  twoUrl: string;
+  /** Starts two again (after a kill or to change its settings), with extra TWO_* variables. */
+  startTwo(extraEnv?: Record<string, string>): Promise<NodeProcess>;
+  startOne(extraEnv?: Record<string, string>): Promise<NodeProcess>;
+}
+
+export interface SystemOptions {
+  log: (line: string) => void;
+  /** Directory for --cpu-prof output of one and two; no profiling when absent. */
+  cpuProfileDir?: string;
+  twoEnv?: Record<string, string>;
+}
+
+/**
+ * Brings everything up and hands it to `use`; whatever happens (a failed step, an exception in
+ * `use`, Ctrl-C), every process and server it started is stopped before it returns.
+ */
+export async function withSystemUnderTest<T>(
+  options: SystemOptions,
+  use: (system: SystemUnderTest) => Promise<T>,
+): Promise<T> {
+  const { log } = options;
+  const infra = privateInfrastructure({
+    dataDir: BENCH_DATA_DIR,
+    postgresPort: PORTS.postgres,
+    kafkaPort: PORTS.kafka,
+    log,
+  });
+  const processes = new Set<NodeProcess>();
+  const track = (started: NodeProcess) => (processes.add(started), started);
+  const cleanUp = async () => {
+    await Promise.allSettled([...processes].map((started) => started.stop()));
+    await infra
+      .stopAll()
+      .catch((error: unknown) => log(`could not stop the private infrastructure: ${String(error)}`));
+  };
+  const onSignal = (signal: NodeJS.Signals) => {
+    log(`${signal}: stopping everything the harness started`);
+    void cleanUp().finally(() => process.exit(130));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    await Promise.all([infra.startPostgres(), infra.startKafka()]);
+    await prepareServices(infra, log);
+    const stub = await startStubThirdParty({ port: PORTS.stub, logFile: `${BENCH_LOG_DIR}/stub.log` });
+    track(stub.process);
+    const profile = (name: string) =>
+      options.cpuProfileDir
+        ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`, `--cpu-prof-name=${name}.cpuprofile`]
+        : [];
+    const startOne = async (extraEnv: Record<string, string> = {}) =>
+      track(
+        await startNodeProcess({
+          name: 'one',
+          script: 'src/main.ts',
+          cwd: `${REPO_ROOT}backend/one`,
+          nodeFlags: profile('one'),
+          env: {
+            ONE_DATABASE_URL: infra.databaseUrl('one'),
+            KAFKA_BROKERS: infra.kafkaBrokers,
+            ONE_HTTP__PORT: String(PORTS.one),
+            ...extraEnv,
+          },
+          logFile: `${BENCH_LOG_DIR}/one.log`,
+          readyUrl: `http://127.0.0.1:${PORTS.one}/readyz`,
+        }),
+      );
+    const startTwo = async (extraEnv: Record<string, string> = {}) =>
+      track(
+        await startNodeProcess({
+          name: 'two',
+          script: 'src/main.ts',
+          cwd: `${REPO_ROOT}backend/two`,
+          nodeFlags: profile('two'),
+          env: {
+            TWO_DATABASE_URL: infra.databaseUrl('two'),
+            KAFKA_BROKERS: infra.kafkaBrokers,
+            WIREMOCK_URL: stub.url,
+            TWO_AUTH__CLIENT_SECRET: 'bench-secret',
+            TWO_HTTP__PORT: String(PORTS.two),
+            ...options.twoEnv,
+            ...extraEnv,
+          },
+          logFile: `${BENCH_LOG_DIR}/two.log`,
+          readyUrl: `http://127.0.0.1:${PORTS.two}/readyz`,
+          readyTimeoutMs: 90_000,
+        }),
+      );
+    const [one, two] = await Promise.all([startOne(), startTwo()]);
+    log(`one pid ${one.pid}, two pid ${two.pid}, stub pid ${stub.process.pid}; logs in ${BENCH_LOG_DIR}`);
+    return await use({
+      infra,
+      stub,
+      one,
+      two,
+      oneUrl: `http://127.0.0.1:${PORTS.one}`,
+      twoUrl: `http://127.0.0.1:${PORTS.two}`,
+      startOne,
+      startTwo,
+    });
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    await cleanUp();
+  }
+}
+
+/** Prisma clients (offline generate) when missing, then each service's own offline migrations. */
+async function prepareServices(infra: PrivateInfrastructure, log: (line: string) => void) {
+  for (const service of ['one', 'two'] as const) {
+    const workspace = `@services/${service}`;
+    if (!existsSync(`${REPO_ROOT}backend/${service}/src/generated/prisma/client.ts`))
+      await run('npm', ['run', '--silent', 'generate', '-w', workspace], { cwd: REPO_ROOT });
+    const { stdout } = await run('npm', ['run', '--silent', 'migrate', '-w', workspace], {
+      cwd: REPO_ROOT,
+      env: { ...process.env, [`${service.toUpperCase()}_DATABASE_URL`]: infra.databaseUrl(service) },
+    });
+    log(stdout.trim().split('\n').at(-1) ?? `${service} migrated`);
+  }
+}
