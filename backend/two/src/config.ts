@@ -30,7 +30,7 @@ export const twoConfigSchema = z.object({
         .prefault({}),
       fromBeginning: z.boolean().default(false),
       partitionsConcurrently: z.number().int().positive().default(3),
-      chunkSize: z.number().int().positive().default(200),
+      chunkSize: z.number().int().positive().default(500),
       /** How long the broker may be silent before the group gives this member's partitions away. */
       sessionTimeoutMs: z.number().int().min(6_000).default(30_000),
       /** Longest wait of one fetch; also bounds how long a stop waits for the fetch in flight. */

@@ -82,6 +82,7 @@ export async function startTwo(
     await ops.close();
   };
   try {
+    await store.ping(); // fails fast on a wrong database URL, and opens the pool before traffic
     await producer.connect();
     await consumer.start();
   } catch (error) {

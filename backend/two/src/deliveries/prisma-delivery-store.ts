@@ -7,14 +7,20 @@ export function createPrismaDeliveryStore(prisma: PrismaClient): DeliveryStore {
   return {
     async claim(requestIds, seenAt) {
       if (requestIds.length === 0) return new Map();
-      await prisma.delivery.createMany({
-        data: requestIds.map((requestId) => ({ requestId, firstSeenAt: seenAt })),
-        skipDuplicates: true,
-      });
-      const rows = await prisma.delivery.findMany({
-        where: { requestId: { in: [...requestIds] } },
-        select: RECORD_FIELDS,
-      });
+      // One round trip: insert the ids not seen before, and read every id's row.
+      const rows = await prisma.$queryRaw<DeliveryRecord[]>`
+        WITH inserted AS (
+          INSERT INTO "delivery" ("request_id", "first_seen_at", "updated_at")
+          SELECT id, ${seenAt}, ${seenAt} FROM unnest(${[...requestIds]}::text[]) AS id
+          ON CONFLICT ("request_id") DO NOTHING
+          RETURNING "request_id", "status", "attempts", "delivered_at"
+        )
+        SELECT "request_id" AS "requestId", "status"::text AS "status", "attempts", "delivered_at" AS "deliveredAt" FROM inserted
+        UNION ALL
+        SELECT "request_id", "status"::text, "attempts", "delivered_at" FROM "delivery"
+        WHERE "request_id" = ANY(${[...requestIds]}::text[])`;
+      // The second SELECT sees the table as it was before the INSERT (one snapshot per statement),
+      // so every id comes back exactly once.
       return new Map(rows.map((row): [string, DeliveryRecord] => [row.requestId, row]));
     },
 
