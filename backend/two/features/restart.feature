@@ -14,3 +14,13 @@ Feature: two survives being killed
     And the result topic is created and two is started again
     Then a DELIVERED result is published for it after 1 attempt
     And the third party received it exactly once
+
+  Scenario: SIGTERM stops two cleanly, with its work committed
+    Given the auth server issues the access token "token-A"
+    And the third party accepts deliveries
+    And two runs as its own process
+    When service one publishes an accepted request
+    And a DELIVERED result is published for it after 1 attempt
+    And two is sent SIGTERM
+    Then two exits with code 0 within 15 seconds
+    And two's consumer group has committed the offset after that request

@@ -14,6 +14,8 @@ export interface ScenarioTopics {
 
 export interface ReceivedMessage {
   topic: string;
+  partition: number;
+  offset: string;
   key: string | undefined;
   value: string | undefined;
   headers: Record<string, string>;
@@ -85,8 +87,8 @@ export async function startCollector(kafka: Kafka, topics: Partial<ScenarioTopic
   await consumer.connect();
   await consumer.subscribe({ topics: Object.values(topics), fromBeginning: true });
   await consumer.run({
-    eachMessage: async ({ topic, message }) => {
-      received.push(decode(topic, message));
+    eachMessage: async ({ topic, partition, message }) => {
+      received.push(decode(topic, partition, message));
     },
   });
   return {
@@ -109,9 +111,11 @@ export async function startCollector(kafka: Kafka, topics: Partial<ScenarioTopic
 
 export type Collector = Awaited<ReturnType<typeof startCollector>>;
 
-function decode(topic: string, message: KafkaMessage): ReceivedMessage {
+function decode(topic: string, partition: number, message: KafkaMessage): ReceivedMessage {
   return {
     topic,
+    partition,
+    offset: message.offset,
     key: message.key?.toString('utf8'),
     value: message.value?.toString('utf8'),
     headers: headersToStrings(message.headers),

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { Given, When } from '@cucumber/cucumber';
+import { Given, Then, When } from '@cucumber/cucumber';
 import { eventually } from '@pkg/testkit';
 import { query } from './database.js';
 import { createTopics, startCollector } from './kafka-fixture.js';
@@ -80,4 +80,37 @@ When('the result topic is created and two is started again', async function (thi
   );
   this.collectors.push(this.collector);
   this.child = await startChild(this);
+});
+
+When('two is sent SIGTERM', function (this: TwoWorld) {
+  this.exit = once(this.child!, 'exit') as Promise<[number | null, string | null]>;
+  this.child!.kill('SIGTERM');
+});
+
+Then(
+  'two exits with code {int} within {int} seconds',
+  async function (this: TwoWorld, code: number, seconds: number) {
+    const timeout = new Promise<never>((_, reject) =>
+      setTimeout(() => reject(new Error(`two still running after ${seconds} s`)), seconds * 1000).unref(),
+    );
+    const [exitCode] = await Promise.race([this.exit!, timeout]);
+    assert.equal(exitCode, code);
+    this.child = undefined;
+  },
+);
+
+Then("two's consumer group has committed the offset after that request", async function (this: TwoWorld) {
+  const [original] = await this.collector!.waitFor(this.topics.requests, this.lastRequestId);
+  const admin = this.kafka.admin();
+  await admin.connect();
+  try {
+    const [topic] = await admin.fetchOffsets({
+      groupId: `${this.scope}-two`,
+      topics: [this.topics.requests],
+    });
+    const committed = topic!.partitions.find((p) => p.partition === original!.partition);
+    assert.equal(committed?.offset, String(Number(original!.offset) + 1));
+  } finally {
+    await admin.disconnect();
+  }
 });

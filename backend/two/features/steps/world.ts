@@ -50,6 +50,7 @@ export class TwoWorld extends World {
   readonly extraTopics: string[] = [];
   two?: RunningTwo;
   child?: ChildProcess;
+  exit?: Promise<[number | null, string | null]>;
   malformedKey?: string;
   replayOutput?: string;
   /** Request ids of this scenario, in the order they were published. */
