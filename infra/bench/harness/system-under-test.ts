@@ -74,10 +74,9 @@ export async function withSystemUnderTest<T>(
     await prepareServices(infra, log);
     const stub = await startStubThirdParty({ port: PORTS.stub, logFile: `${BENCH_LOG_DIR}/stub.log` });
     track(stub.process);
+    // One directory per service: the tsx loader thread writes a profile of its own next to the main thread's.
     const profile = (name: string) =>
-      options.cpuProfileDir
-        ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`, `--cpu-prof-name=${name}.cpuprofile`]
-        : [];
+      options.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}/${name}`] : [];
     const startOne = async (extraEnv: Record<string, string> = {}) =>
       track(
         await startNodeProcess({

@@ -1,4 +1,4 @@
-import type { Prisma, PrismaClient } from '../generated/prisma/client.js';
+import type { PrismaClient } from '../generated/prisma/client.js';
 import { replaceableBy } from '../results/status-rules.js';
 import type { ThreeResultEvent } from '../results/three-result-event.js';
 import type { DataItem } from './new-request.js';
@@ -14,28 +14,21 @@ export class PrismaRequestStore implements RequestStore {
   constructor(private readonly prisma: PrismaClient) {}
 
   async accept(request: NewRequestRow, message: OutboxEntry): Promise<void> {
-    // A nested create is one transaction: the request and its outbox row commit together or not at all.
-    await this.prisma.request.create({
-      data: {
-        id: BigInt(request.id),
-        userId: request.userId,
-        prompt: request.prompt,
-        data: request.data as unknown as Prisma.InputJsonValue,
-        acceptedAt: request.acceptedAt,
-        updatedAt: request.acceptedAt,
-        outbox: {
-          create: {
-            id: BigInt(message.eventId),
-            topic: message.topic,
-            key: message.key,
-            payload: message.payload as Prisma.InputJsonValue,
-            headers: message.headers,
-            createdAt: request.acceptedAt,
-          },
-        },
-      },
-      select: { id: true },
-    });
+    // One SQL statement writes both rows: it is its own transaction (both commit or neither), and
+    // it costs one round trip instead of BEGIN/INSERT/INSERT/COMMIT and Prisma's query planning for
+    // a nested create — the hot path's largest cost after the commit's fsync (docs/benchmarks).
+    // Still Prisma (a tagged template: every value is a bound parameter, never spliced into SQL).
+    await this.prisma.$executeRaw`
+      WITH request AS (
+        INSERT INTO requests (id, user_id, prompt, data, accepted_at, updated_at)
+        VALUES (${BigInt(request.id)}, ${request.userId}, ${request.prompt}, ${JSON.stringify(request.data)}::jsonb,
+                ${request.acceptedAt}::timestamptz, ${request.acceptedAt}::timestamptz)
+        RETURNING id
+      )
+      INSERT INTO outbox (id, request_id, topic, key, payload, headers, created_at)
+      SELECT ${BigInt(message.eventId)}, id, ${message.topic}, ${message.key}, ${JSON.stringify(message.payload)}::jsonb,
+             ${JSON.stringify(message.headers)}::jsonb, ${request.acceptedAt}::timestamptz
+      FROM request`;
   }
 
   async find(id: string): Promise<StoredRequest | null> {
