@@ -1,4 +1,5 @@
 import { Headers, headersToStrings, type Kafka, type KafkaMessage, type Message } from '@pkg/kafka';
+import { Partitioners } from 'kafkajs';
 import type { DeliveryStore } from '../deliveries/delivery-store.js';
 
 export interface ReplayOptions {
@@ -48,7 +49,10 @@ export async function replayDeadLetters(options: ReplayOptions): Promise<ReplayR
   await admin.connect();
   const groupId = `two-replay-${Date.now()}-${process.pid}`;
   const consumer = kafka.consumer({ groupId, allowAutoTopicCreation: false });
-  const producer = kafka.producer({ allowAutoTopicCreation: false });
+  const producer = kafka.producer({
+    allowAutoTopicCreation: false,
+    createPartitioner: Partitioners.DefaultPartitioner,
+  });
   const report: ReplayReport = { replayed: [], skippedDelivered: [], scanned: 0 };
   try {
     const ends = await admin.fetchTopicOffsets(options.deadLetterTopic);
