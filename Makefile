@@ -172,6 +172,10 @@ else
 	@bash backend/two/scripts/native.sh down
 endif
 
+.PHONY: replay
+replay: deps ## Re-publish dead letters to one-request: make replay [REQUEST_ID=<id>] [LIMIT=100]
+	npm run replay -w backend/two -- $(if $(REQUEST_ID),--request-id $(REQUEST_ID)) --limit $(or $(LIMIT),100)
+
 up: infra-up one-up two-up ## Start all infrastructure and both services in the background
 
 down: ## Stop both services and all infrastructure

@@ -16,14 +16,24 @@ function* walk(dir) {
   }
 }
 
-const files = ROOTS.flatMap((root) => [...walk(root)]).map((file) => relative('.', file)).sort();
+const files = ROOTS.flatMap((root) => [...walk(root)])
+  .map((file) => relative('.', file))
+  .sort();
 if (files.length === 0) {
   console.error('no unit test files found');
   process.exit(1);
 }
 const result = spawnSync(
   process.execPath,
-  ['--conditions=source', '--import', 'tsx', '--test', '--test-reporter=spec', ...process.argv.slice(2), ...files],
+  [
+    '--conditions=source',
+    '--import',
+    'tsx',
+    '--test',
+    '--test-reporter=spec',
+    ...process.argv.slice(2),
+    ...files,
+  ],
   { stdio: 'inherit' },
 );
 process.exit(result.status ?? 1);
