@@ -26,6 +26,7 @@ const BODY_ERRORS: Record<string, { problem: ProblemType; detail: string }> = {
     problem: ProblemTypes.unsupportedMediaType,
     detail: 'Unsupported content encoding.',
   },
+  'entity.not.utf8': { problem: ProblemTypes.malformedJson, detail: 'The body is not valid UTF-8.' },
   'request.aborted': { problem: ProblemTypes.malformedJson, detail: 'The body was not received completely.' },
   'request.size.invalid': {
     problem: ProblemTypes.malformedJson,
@@ -44,6 +45,10 @@ export const errorHandler: ErrorRequestHandler = (error: unknown, req, res, next
     sendProblem(req, res, bodyError.problem, bodyError.detail);
     return;
   }
+  if (isUnreadableBody(error)) {
+    sendProblem(req, res, ProblemTypes.malformedJson, 'The body could not be read.');
+    return;
+  }
   const message = error instanceof Error ? error.message : String(error);
   if (isDatabaseUnavailable(error)) {
     res.locals.logger.warn('database unavailable', { error: message });
@@ -57,3 +62,12 @@ export const errorHandler: ErrorRequestHandler = (error: unknown, req, res, next
   });
   sendProblem(req, res, ProblemTypes.internal, 'An unexpected error occurred.');
 };
+
+/**
+ * body-parser's other client errors carry no `type` (e.g. a body declared gzip that does not
+ * inflate): a 400 with `expose`, which must stay a 400 rather than fall through to a 500.
+ */
+function isUnreadableBody(error: unknown): boolean {
+  const { status, expose } = (error ?? {}) as { status?: unknown; expose?: unknown };
+  return status === 400 && expose === true;
+}

@@ -1,4 +1,5 @@
 // POST /one and GET /one/:id.
+import { isUtf8 } from 'node:buffer';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { isSnowflakeId } from '@pkg/id';
 import type { OneMetrics } from '../metrics.js';
@@ -24,7 +25,7 @@ export function oneRoutes({ accept, requests, metrics, bodyLimitBytes }: OneRout
     .post(
       countOutcome(metrics),
       requireJsonContentType,
-      express.json({ limit: bodyLimitBytes, strict: true, type: 'application/json' }),
+      express.json({ limit: bodyLimitBytes, strict: true, type: 'application/json', verify: requireUtf8 }),
       async (req, res) => {
         const parsed = newRequestSchema.safeParse(req.body);
         if (!parsed.success) {
@@ -80,6 +81,14 @@ export function toRequestView(request: StoredRequest) {
     completed_at: request.completedAt?.toISOString() ?? null,
     updated_at: request.updatedAt.toISOString(),
   };
+}
+
+/**
+ * The JSON decoder would turn invalid UTF-8 into U+FFFD and store a text the client never sent;
+ * refuse it instead (body-parser passes the thrown error's `type` on to the error handler).
+ */
+function requireUtf8(_req: unknown, _res: unknown, body: Buffer): void {
+  if (!isUtf8(body)) throw Object.assign(new Error('body is not UTF-8'), { type: 'entity.not.utf8' });
 }
 
 function requireJsonContentType(req: Request, res: Response, next: NextFunction): void {
