@@ -1,4 +1,13 @@
 export { createKafka, toLogCreator, type KafkaOptions, type LoggerLike } from './client.js';
 export { headersToStrings } from './headers.js';
 export { EventTypes, Headers, Topics, type Topic } from './topics.js';
+export {
+  activeTraceHeaders,
+  startSendSpan,
+  traceProcess,
+  traceSendBatch,
+  type SendSpan,
+  type TracedProcess,
+  type TracedSend,
+} from './tracing.js';
 export type { Consumer, EachMessagePayload, IHeaders, Kafka, KafkaMessage, Message, Producer } from 'kafkajs';
