@@ -1,0 +1,1 @@
+export { runUntilSignal, type LifecycleLogger, type RunUntilSignalOptions } from './run-until-signal.js';
