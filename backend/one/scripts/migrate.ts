@@ -1,14 +1,14 @@
 // `npm run migrate -w @services/one`: applies prisma/migrations to ONE_DATABASE_URL without the
-// Prisma schema engine (see src/migrations/offline-migrator.ts). With internet, `prisma migrate deploy`
+// Prisma schema engine (see @pkg/migrate). With internet, `prisma migrate deploy`
 // does the same and both record their work in the same `_prisma_migrations` table.
 import { fileURLToPath } from 'node:url';
-import { applyMigrations } from '../src/migrations/offline-migrator.js';
+import { applyMigrations } from '@pkg/migrate';
 
 const databaseUrl = process.env.ONE_DATABASE_URL ?? 'postgresql://postgres:postgres@127.0.0.1:54329/one';
 const migrationsDir = fileURLToPath(new URL('../prisma/migrations', import.meta.url));
 
 try {
-  const { applied, alreadyApplied } = await applyMigrations(databaseUrl, migrationsDir);
+  const { applied, alreadyApplied } = await applyMigrations({ databaseUrl, migrationsDir });
   const target = new URL(databaseUrl);
   console.log(
     `[one] migrations on ${target.host}${target.pathname}: ${applied.length} applied` +

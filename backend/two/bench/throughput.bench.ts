@@ -13,7 +13,7 @@ import { databaseUrl, eventually, infrastructureFromEnv } from '@pkg/testkit';
 import { Partitioners } from 'kafkajs';
 import pg from 'pg';
 import { twoConfig } from '../src/config.js';
-import { applyMigrations } from '../src/migrations/offline-migrator.js';
+import { applyMigrations } from '@pkg/migrate';
 import { startTwo } from '../src/service.js';
 import { startStubThirdParty } from './stub-third-party.js';
 

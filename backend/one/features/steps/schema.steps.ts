@@ -5,7 +5,7 @@ import type pg from 'pg';
 import { createLogger } from '@pkg/logger';
 import { Writable } from 'node:stream';
 import { createDatabase } from '../../src/database.js';
-import { applyMigrations, readMigrations } from '../../src/migrations/offline-migrator.js';
+import { applyMigrations, readMigrations } from '@pkg/migrate';
 import { createMigratedScratchDatabase, migrationsDir, withDatabase } from '../support/infrastructure.js';
 import { expectedDataType, readPrismaSchema } from '../support/prisma-schema.js';
 import type { OneWorld } from '../support/world.js';
@@ -216,6 +216,6 @@ Then('the Prisma client writes and reads every field of every model', async func
 });
 
 Then('migrating again applies nothing', async function (this: OneWorld) {
-  const result = await applyMigrations(this.databaseUrl, migrationsDir);
+  const result = await applyMigrations({ databaseUrl: this.databaseUrl, migrationsDir });
   assert.deepEqual(result.applied, []);
 });

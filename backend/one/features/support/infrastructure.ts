@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import kafkajs from 'kafkajs';
 import { databaseUrl, infrastructureFromEnv, uniqueId, type Infrastructure } from '@pkg/testkit';
-import { applyMigrations } from '../../src/migrations/offline-migrator.js';
+import { applyMigrations } from '@pkg/migrate';
 
 export const infrastructure: Infrastructure = infrastructureFromEnv();
 export const oneDatabaseUrl = databaseUrl(infrastructure, 'one');
@@ -32,7 +32,7 @@ export async function createMigratedScratchDatabase(): Promise<ScratchDatabase> 
   const name = uniqueId('one_scratch').replaceAll('-', '_').toLowerCase();
   await withServerConnection((client) => client.query(`CREATE DATABASE "${name}"`));
   const url = databaseUrl(infrastructure, name);
-  await applyMigrations(url, migrationsDir);
+  await applyMigrations({ databaseUrl: url, migrationsDir });
   return {
     name,
     url,

@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { After, Before, BeforeAll, setDefaultTimeout, Status } from '@cucumber/cucumber';
 import { databaseUrl, infrastructureFromEnv } from '@pkg/testkit';
-import { applyMigrations } from '../../src/migrations/offline-migrator.js';
+import { applyMigrations } from '@pkg/migrate';
 import { connectProducer, createTopics, deleteTopics, startCollector } from './kafka-fixture.js';
 import type { TwoWorld } from './world.js';
 

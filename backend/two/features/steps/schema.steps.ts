@@ -7,18 +7,14 @@ import { databaseUrl, infrastructureFromEnv, uniqueId } from '@pkg/testkit';
 import pg from 'pg';
 import { createPrismaClient } from '../../src/deliveries/prisma-client.js';
 import { Prisma } from '../../src/generated/prisma/client.js';
-import {
-  applyMigrations,
-  readMigrations,
-  type MigrateResult,
-} from '../../src/migrations/offline-migrator.js';
+import { applyMigrations, readMigrations, type MigrationResult } from '@pkg/migrate';
 
 const MIGRATIONS = fileURLToPath(new URL('../../prisma/migrations', import.meta.url));
 
 interface SchemaWorld {
   database: string;
   url: string;
-  firstRun: MigrateResult;
+  firstRun: MigrationResult;
 }
 
 async function onServer<T>(run: (client: pg.Client) => Promise<T>, database = 'postgres'): Promise<T> {

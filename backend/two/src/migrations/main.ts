@@ -1,7 +1,7 @@
 // `npm run migrate -w backend/two`: applies two's migrations to TWO_DATABASE_URL without the Prisma
 // schema engine. With internet access `npx prisma migrate deploy` does the same (the Docker path).
 import { packagePath } from '../package-path.js';
-import { applyMigrations } from './offline-migrator.js';
+import { applyMigrations } from '@pkg/migrate';
 
 const databaseUrl = process.env.TWO_DATABASE_URL ?? 'postgresql://postgres:postgres@127.0.0.1:54329/two';
 const migrationsDir = packagePath('prisma/migrations');

@@ -29,6 +29,13 @@ export interface Migration {
   checksum: string;
 }
 
+export interface MigrateOptions {
+  databaseUrl: string;
+  /** The `prisma/migrations` folder: one sub-folder per migration with a `migration.sql`. */
+  migrationsDir: string;
+  log?: (message: string) => void;
+}
+
 export interface MigrationResult {
   applied: string[];
   alreadyApplied: string[];
@@ -62,7 +69,11 @@ interface AppliedRow {
 }
 
 /** Applies the pending migrations to `databaseUrl`; safe to run again and from several processes. */
-export async function applyMigrations(databaseUrl: string, migrationsDir: string): Promise<MigrationResult> {
+export async function applyMigrations({
+  databaseUrl,
+  migrationsDir,
+  log = () => {},
+}: MigrateOptions): Promise<MigrationResult> {
   const migrations = await readMigrations(migrationsDir);
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
@@ -94,6 +105,7 @@ export async function applyMigrations(databaseUrl: string, migrationsDir: string
         continue;
       }
       await applyOne(client, migration);
+      log(`applied ${migration.name}`);
       result.applied.push(migration.name);
     }
     return result;

@@ -1,0 +1,8 @@
+export {
+  applyMigrations,
+  migrationChecksum,
+  readMigrations,
+  type MigrateOptions,
+  type Migration,
+  type MigrationResult,
+} from './offline-migrator.js';
