@@ -57,3 +57,39 @@ ensure_apt() {
       fail "could not install $pkg; see $LOG_DIR/apt-$pkg.log"
   fi
 }
+
+# node_service up|down DIR PORT READY_BOUND_S HINT: runs a service of this repo in the background.
+#   up    generate the Prisma client if missing, `npm run migrate` (offline, same bookkeeping as
+#         `prisma migrate deploy`), start `src/main.ts`, wait (bounded) until /readyz answers 200;
+#         already running → success.
+#   down  stop the process `up` started (pid file), TERM first, bounded.
+# Uses COMPONENT for the pid/log names: .data/<name>/<name>.pid, .data/logs/<name>.log.
+node_service() {
+  local action=$1 dir=$2 port=$3 bound=$4 hint=$5
+  local pidfile="$DATA_DIR/$COMPONENT/$COMPONENT.pid" log="$LOG_DIR/$COMPONENT.log"
+  mkdir -p "$DATA_DIR/$COMPONENT"
+  ready() { curl -fsS "http://127.0.0.1:$port/readyz"; }
+  case "$action" in
+    down) stop_pid "$pidfile"; return ;;
+    up) ;;
+    *) echo "usage: $0 up|down" >&2; exit 2 ;;
+  esac
+  if pid_alive "$pidfile"; then
+    wait_until "$bound" "$log" "service $COMPONENT" ready
+    say "already up on http://127.0.0.1:$port (pid $(cat "$pidfile"), log $log)"
+    return 0
+  fi
+  port_open "$port" && fail "port $port is taken by a process this script did not start"
+  cd "$dir"
+  if [ ! -f src/generated/prisma/client.ts ]; then
+    say "generating the Prisma client"
+    npm run --silent generate >>"$log" 2>&1 || fail "prisma generate failed; see $log"
+  fi
+  npm run --silent migrate >>"$log" 2>&1 || fail "migrations failed; see $log"
+  say "migrations applied; starting (log $log)"
+  # setsid: the service outlives this shell and a Ctrl-C in it.
+  setsid nohup node --conditions=source --import tsx src/main.ts >>"$log" 2>&1 </dev/null &
+  echo $! >"$pidfile"
+  wait_until "$bound" "$log" "service $COMPONENT ($hint)" ready
+  say "up on http://127.0.0.1:$port (pid $(cat "$pidfile"), log $log)"
+}
