@@ -52,6 +52,16 @@ export const configSchema = z.strictObject({
     })
     .prefault({}),
   log: z.strictObject({ level: z.string().default('info') }).prefault({}),
+  /** OpenTelemetry: traces, metrics and logs over OTLP (endpoint from the standard OTEL_* variables). */
+  telemetry: z
+    .strictObject({
+      /** false: nothing leaves the process over OTLP; /metrics still works. */
+      otlpEnabled: z.boolean().default(true),
+      /** The resource attribute deployment.environment.name. */
+      environment: z.string().min(1).default('local'),
+      metricExportIntervalMs: z.number().int().positive().default(10_000),
+    })
+    .prefault({}),
 });
 
 export type OneConfig = z.infer<typeof configSchema>;

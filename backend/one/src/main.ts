@@ -1,11 +1,14 @@
-// Composition root of service one: configuration → logger → metrics → service → signals.
+// Composition root of service one, in startup order: configuration → telemetry → (only then) the
+// application's modules → service → run until SIGTERM/SIGINT, then stop and flush telemetry.
+//
+// Only configuration and @pkg/otel are imported statically. ESM instrumentation patches a module
+// only if it is loaded after startTelemetry() (see @pkg/otel): a static import of the logger or the
+// service would load winston, express, pg and kafkajs first, and their spans would silently vanish.
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { configOrExit } from '@pkg/config';
-import { createLogger } from '@pkg/logger';
-import { createMetrics } from '@pkg/otel';
+import { startTelemetry } from '@pkg/otel';
 import { configSchema } from './config.js';
-import { startService } from './service.js';
 
 const config = configOrExit({
   schema: configSchema,
@@ -13,39 +16,32 @@ const config = configOrExit({
   env: withSharedVariables(process.env),
   file: defaultConfigFile(process.env, process.argv),
 });
-const logger = createLogger({ service: 'one', level: config.log.level });
-const metrics = createMetrics({ serviceName: 'one', serviceVersion: process.env.npm_package_version });
+const telemetry = startTelemetry({
+  serviceName: 'one',
+  serviceVersion: process.env.npm_package_version ?? '0.0.0',
+  ...config.telemetry,
+});
 
-let service: Awaited<ReturnType<typeof startService>>;
+const [{ createLogger }, { runUntilSignal }, { startService }] = await Promise.all([
+  import('@pkg/logger'),
+  import('@pkg/lifecycle'),
+  import('./service.js'),
+]);
+const logger = createLogger({ service: 'one', level: config.log.level });
+
 try {
-  service = await startService({ config, logger, metrics });
+  const service = await startService({ config, logger, metrics: telemetry.metrics });
+  void runUntilSignal({
+    stopSteps: [() => service.stop(), () => telemetry.shutdown()],
+    timeoutMs: config.shutdown.timeoutMs,
+    logger,
+  });
 } catch (error) {
   logger.error('service one failed to start', {
     error: error instanceof Error ? error.message : String(error),
   });
+  await telemetry.shutdown().catch(() => undefined);
   process.exit(1);
-}
-
-let stopping = false;
-for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-  process.once(signal, () => {
-    if (stopping) return;
-    stopping = true;
-    logger.info('shutting down', { signal, bound_ms: config.shutdown.timeoutMs });
-    const deadline = setTimeout(() => {
-      logger.error('shutdown exceeded its bound; exiting anyway', { bound_ms: config.shutdown.timeoutMs });
-      process.exit(1);
-    }, config.shutdown.timeoutMs);
-    deadline.unref();
-    service
-      .stop()
-      .then(() => metrics.shutdown())
-      .then(() => process.exit(0))
-      .catch((error: unknown) => {
-        logger.error('shutdown failed', { error: error instanceof Error ? error.message : String(error) });
-        process.exit(1);
-      });
-  });
 }
 
 /**

@@ -9,11 +9,14 @@ export interface OneMetrics {
   outboxPublished: Counter;
   outboxPublishFailures: Counter;
   outboxPublishDuration: Histogram;
+  outboxPublishLatency: Histogram;
   resultsApplied: Counter;
 }
 
 /** Latency buckets in seconds, dense where an HTTP API on a LAN lives (1–100 ms). */
 const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+/** Waiting in the outbox spans milliseconds (the relay is woken per commit) to minutes (Kafka down). */
+const OUTBOX_LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 
 export function createOneMetrics(meter: Meter, countPendingOutbox: () => Promise<number>): OneMetrics {
   const backlog = meter.createObservableGauge('one.outbox.backlog', {
@@ -50,8 +53,31 @@ export function createOneMetrics(meter: Meter, countPendingOutbox: () => Promise
       unit: 's',
       advice: { explicitBucketBoundaries: LATENCY_BUCKETS },
     }),
+    outboxPublishLatency: meter.createHistogram('one.outbox.publish.latency', {
+      description: 'Outbox row created (request accepted) to Kafka acknowledgement, per message',
+      unit: 's',
+      advice: { explicitBucketBoundaries: OUTBOX_LATENCY_BUCKETS },
+    }),
     resultsApplied: meter.createCounter('one.results.received', {
       description: 'three-result events handled, by outcome (applied, stale, unknown, invalid)',
     }),
   };
+}
+
+/**
+ * Records, per acknowledged message, how long it waited since its outbox row was created. The row is
+ * written in the same statement as the request, with the event's `accepted_at` as its created_at,
+ * so the payload carries the row's creation time.
+ */
+export function recordPublishLatency(
+  metrics: Pick<OneMetrics, 'outboxPublishLatency'>,
+  payloads: readonly unknown[],
+  now: Date,
+): void {
+  for (const payload of payloads) {
+    const acceptedAt = (payload as { accepted_at?: unknown } | null)?.accepted_at;
+    if (typeof acceptedAt !== 'string') continue;
+    const waited = (now.getTime() - Date.parse(acceptedAt)) / 1_000;
+    if (Number.isFinite(waited)) metrics.outboxPublishLatency.record(Math.max(0, waited));
+  }
 }

@@ -14,7 +14,7 @@ import type { OneConfig } from './config.js';
 import { createDatabase } from './database.js';
 import { createReadiness } from './health/readiness.js';
 import { createApp } from './http/app.js';
-import { createOneMetrics } from './metrics.js';
+import { createOneMetrics, recordPublishLatency } from './metrics.js';
 import { createKafkaPublisher } from './outbox/kafka-publisher.js';
 import { PrismaOutboxStore } from './outbox/prisma-outbox-store.js';
 import { createOutboxRelay } from './outbox/relay.js';
@@ -62,7 +62,14 @@ export async function startService({
   );
   const relay = createOutboxRelay({
     store: outbox,
-    publish: (messages) => publisher.publish(messages),
+    publish: async (messages) => {
+      await publisher.publish(messages);
+      recordPublishLatency(
+        oneMetrics,
+        messages.map((message) => message.payload),
+        new Date(),
+      );
+    },
     batchSize: config.outbox.batchSize,
     sweepIntervalMs: config.outbox.sweepIntervalMs,
     logger,
@@ -105,7 +112,14 @@ export async function startService({
     ),
     retryUntilDone(
       'three-result consumer start',
-      () => startResultConsumer({ consumer, store: requests, logger, metrics: oneMetrics }),
+      () =>
+        startResultConsumer({
+          consumer,
+          groupId: config.kafka.resultsGroupId,
+          store: requests,
+          logger,
+          metrics: oneMetrics,
+        }),
       () => shuttingDown,
       logger,
     ),

@@ -13,6 +13,16 @@ export const twoConfigSchema = z.object({
     .object({ host: z.string().default('127.0.0.1'), port: z.number().int().min(0).max(65535).default(8082) })
     .prefault({}),
   log: z.object({ level: z.string().default('info') }).prefault({}),
+  /** OpenTelemetry: traces, metrics and logs over OTLP (endpoint from the standard OTEL_* variables). */
+  telemetry: z
+    .object({
+      /** false: nothing leaves the process over OTLP; /metrics still works. */
+      otlpEnabled: z.boolean().default(true),
+      /** The resource attribute deployment.environment.name. */
+      environment: z.string().min(1).default('local'),
+      metricExportIntervalMs: z.number().int().positive().default(10_000),
+    })
+    .prefault({}),
   /** `TWO_DATABASE_URL`, the same variable the Makefile exports. */
   databaseUrl: z.string().default('postgresql://postgres:postgres@127.0.0.1:54329/two'),
   databasePoolSize: z.number().int().positive().default(10),

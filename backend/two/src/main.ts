@@ -1,51 +1,44 @@
-// Composition root of service two: configuration, logger, metrics, then startTwo(); SIGTERM and
-// SIGINT stop it gracefully within `shutdownTimeoutMs`.
+// Composition root of service two, in startup order: configuration → telemetry → (only then) the
+// application's modules → startTwo() → run until SIGTERM/SIGINT, then stop and flush telemetry.
+//
+// Only configuration and @pkg/otel are imported statically. ESM instrumentation patches a module
+// only if it is loaded after startTelemetry() (see @pkg/otel): a static import of the logger or the
+// service would load winston, pg and undici first, and their spans would silently vanish.
 import { existsSync } from 'node:fs';
 import { configOrExit } from '@pkg/config';
-import { createLogger } from '@pkg/logger';
-import { createMetrics } from '@pkg/otel';
+import { startTelemetry } from '@pkg/otel';
 import { twoConfigSchema } from './config.js';
 import { packagePath } from './package-path.js';
-import { startTwo } from './service.js';
 
 const config = configOrExit({
   schema: twoConfigSchema,
   envPrefix: 'TWO',
   env: withSharedVariables(process.env),
 });
+const telemetry = startTelemetry({
+  serviceName: 'two',
+  serviceVersion: process.env.npm_package_version ?? '0.0.0',
+  ...config.telemetry,
+});
+
+const [{ createLogger }, { runUntilSignal }, { startTwo }] = await Promise.all([
+  import('@pkg/logger'),
+  import('@pkg/lifecycle'),
+  import('./service.js'),
+]);
 const logger = createLogger({ service: 'two', level: config.log.level });
-const metrics = createMetrics({ serviceName: 'two' });
 
-let two: Awaited<ReturnType<typeof startTwo>>;
 try {
-  two = await startTwo(config, { logger, metrics });
-} catch (error) {
-  logger.error('two could not start', { error: (error as Error).message });
-  process.exit(1);
-}
-
-let stopping = false;
-for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-  process.on(signal, () => {
-    if (stopping) return;
-    stopping = true;
-    logger.info('stopping', { signal });
-    const bound = setTimeout(() => {
-      logger.error('graceful stop took too long; exiting', { timeout_ms: config.shutdownTimeoutMs });
-      process.exit(1);
-    }, config.shutdownTimeoutMs);
-    bound.unref();
-    void two
-      .stop()
-      .then(() => metrics.shutdown())
-      .then(
-        () => process.exit(0),
-        (error: unknown) => {
-          logger.error('error while stopping', { error: (error as Error).message });
-          process.exit(1);
-        },
-      );
+  const two = await startTwo(config, { logger, metrics: telemetry.metrics });
+  void runUntilSignal({
+    stopSteps: [() => two.stop(), () => telemetry.shutdown()],
+    timeoutMs: config.shutdownTimeoutMs,
+    logger,
   });
+} catch (error) {
+  logger.error('two could not start', { error: error instanceof Error ? error.message : String(error) });
+  await telemetry.shutdown().catch(() => undefined);
+  process.exit(1);
 }
 
 /**

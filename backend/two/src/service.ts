@@ -10,9 +10,14 @@ import type { DeliveryStore } from './deliveries/delivery-store.js';
 import { createPrismaClient } from './deliveries/prisma-client.js';
 import { createPrismaDeliveryStore } from './deliveries/prisma-delivery-store.js';
 import { startOpsServer } from './http/ops-server.js';
+import { observeConsumerLag } from './telemetry/consumer-lag.js';
+import { timedThreeClient } from './telemetry/timed-three-client.js';
 import { createTwoMetrics } from './telemetry/two-metrics.js';
 import { createThreeDelivery } from './third-party/deliver-to-three.js';
 import { createThreeClient } from './third-party/three-client.js';
+
+/** How often two_consumer_lag asks the broker; scrapes in between read the cached numbers. */
+const LAG_REFRESH_INTERVAL_MS = 5_000;
 
 export interface TwoDependencies {
   logger: Logger;
@@ -36,7 +41,7 @@ export async function startTwo(
   config: TwoConfig,
   { logger, metrics, clock = () => new Date() }: TwoDependencies,
 ): Promise<RunningTwo> {
-  const twoMetrics = createTwoMetrics(metrics.meter);
+  const twoMetrics = createTwoMetrics(metrics.meter, clock);
   const prisma = createPrismaClient({ databaseUrl: config.databaseUrl, poolSize: config.databasePoolSize });
   const store = createPrismaDeliveryStore(prisma);
   const tokens = createAccessTokenClient({
@@ -44,7 +49,7 @@ export async function startTwo(
     retry: { maxAttempts: config.auth.maxAttempts },
     onFetch: ({ outcome }) => twoMetrics.tokenFetched(outcome),
   });
-  const three = createThreeClient(config.three);
+  const three = timedThreeClient(createThreeClient(config.three), twoMetrics);
   const delivery = createThreeDelivery({ three, tokens, policy: config.three, onRetry: twoMetrics.retried });
   const kafka = createKafka({ brokers: config.kafka.brokers, clientId: config.kafka.clientId, logger });
   const producer = kafka.producer({
@@ -65,7 +70,15 @@ export async function startTwo(
       logger,
       metrics: twoMetrics,
       tracer: trace.getTracer('two'),
+      consumerGroup: config.kafka.groupId,
     },
+  });
+  const lag = observeConsumerLag({
+    meter: metrics.meter,
+    admin: kafka.admin(),
+    groupId: config.kafka.groupId,
+    topic: config.kafka.topics.requests,
+    refreshIntervalMs: LAG_REFRESH_INTERVAL_MS,
   });
   const ops = await startOpsServer({
     ...config.http,
@@ -85,6 +98,7 @@ export async function startTwo(
     await store.ping(); // fails fast on a wrong database URL, and opens the pool before traffic
     await producer.connect();
     await consumer.start();
+    await lag.start();
   } catch (error) {
     await producer.disconnect().catch(() => undefined);
     await closeAll();
@@ -100,6 +114,7 @@ export async function startTwo(
     port: ops.port,
     store,
     async stop() {
+      await lag.stop();
       await consumer.stop();
       await producer.disconnect();
       await closeAll();

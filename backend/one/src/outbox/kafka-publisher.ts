@@ -1,7 +1,9 @@
 // Publishes outbox messages with an idempotent kafkajs producer (acks from all in-sync replicas).
 // The producer connects lazily and reconnects on the next publish after an outage, so Kafka being
 // down at start or later only delays messages: they wait in the outbox.
-import type { Producer } from '@pkg/kafka';
+// Each message gets a `send <topic>` span parented on the trace stored in its outbox row, so a
+// publish that happens later (or after an outage) still joins the request's trace.
+import { traceSendBatch, type Producer } from '@pkg/kafka';
 import type { OutboxEntry } from '../requests/request-store.js';
 
 export interface KafkaPublisher {
@@ -31,10 +33,9 @@ export function createKafkaPublisher(producer: Producer, timeoutMs: number): Kaf
 
   const send = async (messages: readonly OutboxEntry[]) => {
     if (!connected) await connect();
-    await producer.sendBatch({
-      acks: -1,
-      topicMessages: groupByTopic(messages),
-    });
+    await traceSendBatch(messages, (traced) =>
+      producer.sendBatch({ acks: -1, topicMessages: groupByTopic(traced) }),
+    );
   };
 
   return {

@@ -2,13 +2,15 @@
 // Offsets are committed after the update (kafkajs commits a message once eachMessage resolves),
 // so a crash replays events, which the compare-and-set update absorbs.
 import type { Logger } from '@pkg/logger';
-import { Topics, type Consumer, type KafkaMessage } from '@pkg/kafka';
+import { Topics, traceProcess, type Consumer, type KafkaMessage } from '@pkg/kafka';
 import type { OneMetrics } from '../metrics.js';
 import type { RequestStore } from '../requests/request-store.js';
 import { threeResultEventSchema } from './three-result-event.js';
 
 export interface ResultConsumerOptions {
   consumer: Consumer;
+  /** For the `messaging.consumer.group.name` span attribute. */
+  groupId?: string;
   store: Pick<RequestStore, 'applyResult'>;
   logger: Logger;
   metrics: Pick<OneMetrics, 'resultsApplied'>;
@@ -49,7 +51,11 @@ export async function startResultConsumer(options: ResultConsumerOptions): Promi
     topic: Topics.threeResult,
     fromBeginning: options.fromBeginning ?? true,
   });
-  await options.consumer.run({ eachMessage: ({ message }) => handle(message) });
+  // Each event is handled inside a `process three-result` span, a child of two's send span.
+  await options.consumer.run({
+    eachMessage: ({ topic, partition, message }) =>
+      traceProcess({ ...message, topic, partition, groupId: options.groupId }, () => handle(message)),
+  });
 }
 
 function parse(value: Buffer | null) {

@@ -10,4 +10,13 @@ export {
   type TracedProcess,
   type TracedSend,
 } from './tracing.js';
-export type { Consumer, EachMessagePayload, IHeaders, Kafka, KafkaMessage, Message, Producer } from 'kafkajs';
+export type {
+  Admin,
+  Consumer,
+  EachMessagePayload,
+  IHeaders,
+  Kafka,
+  KafkaMessage,
+  Message,
+  Producer,
+} from 'kafkajs';

@@ -14,7 +14,12 @@ import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BatchLogRecordProcessor } from '@opentelemetry/sdk-logs';
-import { PeriodicExportingMetricReader, type IMetricReader } from '@opentelemetry/sdk-metrics';
+import {
+  AggregationType,
+  PeriodicExportingMetricReader,
+  type IMetricReader,
+  type ViewOptions,
+} from '@opentelemetry/sdk-metrics';
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import { BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
@@ -62,6 +67,7 @@ export function startTelemetry(options: TelemetryOptions): Telemetry {
       ? [new BatchLogRecordProcessor({ exporter: new OTLPLogExporter() })]
       : [],
     metricReaders,
+    views: VIEWS,
     instrumentations: [getNodeAutoInstrumentations(INSTRUMENTATIONS)],
   });
   sdk.start();
@@ -80,18 +86,42 @@ export function startTelemetry(options: TelemetryOptions): Telemetry {
 }
 
 /**
+ * The HTTP instrumentation's own duration histograms are dropped: a service that serves HTTP records
+ * `http.server.request.duration` itself (with the Express route as `http.route`, which the
+ * instrumentation cannot see), and the same name from two meters would be two conflicting series
+ * families on /metrics. Outgoing calls are measured by the undici instrumentation (fetch, undici).
+ */
+const VIEWS: ViewOptions[] = ['http.server.request.duration', 'http.client.request.duration'].map(
+  (instrumentName) => ({
+    instrumentName,
+    meterName: '@opentelemetry/instrumentation-http',
+    aggregation: { type: AggregationType.DROP },
+  }),
+);
+
+/**
  * Which auto-instrumentations run, and why the others do not:
  * - pg, not Prisma: Prisma 7 with @prisma/adapter-pg sends every query through `pg`, so the pg spans
  *   are the database spans; Prisma's own instrumentation would add a second span per query.
  * - winston: puts trace_id/span_id on every log line and sends the records over OTLP, so logs take
  *   exactly one path to the collector (no file tailing, no second transport).
+ * - pg only under a parent span: the outbox sweep and the backlog gauge query every second, and a
+ *   root trace per poll would bury the requests' traces.
+ * - kafkajs: off. It parents spans on the active context, but an outbox batch carries rows of many
+ *   requests and a batched consumer gets one span for many messages; @pkg/kafka's traceSendBatch and
+ *   traceProcess make one span per message, parented on the trace the message carries.
  * - fs, dns, net: one span per syscall drowns the trace of a request; off.
  */
 const INSTRUMENTATIONS = {
   '@opentelemetry/instrumentation-fs': { enabled: false },
   '@opentelemetry/instrumentation-dns': { enabled: false },
   '@opentelemetry/instrumentation-net': { enabled: false },
-  '@opentelemetry/instrumentation-pg': { enabled: true, enhancedDatabaseReporting: false },
+  '@opentelemetry/instrumentation-kafkajs': { enabled: false },
+  '@opentelemetry/instrumentation-pg': {
+    enabled: true,
+    enhancedDatabaseReporting: false,
+    requireParentSpan: true,
+  },
   '@opentelemetry/instrumentation-http': {
     enabled: true,
     // Health checks and scrapes are not requests anyone wants traced.

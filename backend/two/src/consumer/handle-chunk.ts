@@ -1,8 +1,7 @@
-import { context, type Tracer } from '@opentelemetry/api';
+import type { Tracer } from '@opentelemetry/api';
 import { headersToStrings, type IHeaders } from '@pkg/kafka';
 import type { Logger } from '@pkg/logger';
 import type { DeliveryRecord, DeliveryStore, FinishedDelivery } from '../deliveries/delivery-store.js';
-import { extractTraceContext } from '../telemetry/trace-context.js';
 import type { TwoMetrics } from '../telemetry/two-metrics.js';
 import type { ThreeDelivery } from '../third-party/deliver-to-three.js';
 import { decodeRequest } from './decode-request.js';
@@ -26,6 +25,8 @@ export interface ChunkHandlerDeps {
   logger: Logger;
   metrics: TwoMetrics;
   tracer: Tracer;
+  /** For the `messaging.consumer.group.name` span attribute. */
+  consumerGroup?: string;
 }
 
 /**
@@ -68,9 +69,7 @@ export async function handleChunk(
     [...byRequest.values()].map(async (sameRequest) => {
       let record = records.get(sameRequest[0]!.request.request_id);
       for (const item of sameRequest) {
-        const result = await context.with(extractTraceContext(item.headers), () =>
-          handleRequest(deps, item, record, signal),
-        );
+        const result = await handleRequest(deps, item, record, signal);
         outgoing.push(...result.outgoing);
         if (result.finished) finished.push(result.finished);
         if (result.finished?.status === 'DELIVERED') record = deliveredRecord(result.finished);

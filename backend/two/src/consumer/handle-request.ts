@@ -1,4 +1,5 @@
-import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
+import { SpanStatusCode } from '@opentelemetry/api';
+import { traceProcess } from '@pkg/kafka';
 import type { DeliveryRecord, FinishedDelivery } from '../deliveries/delivery-store.js';
 import { traceHeadersFor } from '../telemetry/trace-context.js';
 import type { MessageOutcome } from '../telemetry/two-metrics.js';
@@ -27,92 +28,81 @@ export async function handleRequest(
   const { request, message } = item;
   const requestId = request.request_id;
   const logger = deps.logger.child({ request_id: requestId });
-  return deps.tracer.startActiveSpan(
-    `${message.topic} process`,
-    { kind: SpanKind.CONSUMER },
+  // A `process <topic>` span, child of the producer's send span; the token and /three calls and
+  // every log line of this handling join it.
+  return traceProcess(
+    { ...message, headers: item.headers, groupId: deps.consumerGroup },
     async (span) => {
-      span.setAttributes({
-        'messaging.system': 'kafka',
-        'messaging.destination.name': message.topic,
-        request_id: requestId,
-      });
+      span.setAttribute('request_id', requestId);
       const done = (outcome: MessageOutcome) => {
-        deps.metrics.messageHandled(outcome, performance.now() - item.startedAt);
+        deps.metrics.messageHandled(outcome, performance.now() - item.startedAt, request.accepted_at);
         span.setAttribute('two.outcome', outcome);
-        span.end();
       };
       const trace = traceHeadersFor(item.headers);
-      try {
-        if (record?.status === 'DELIVERED') {
-          // Redelivered after a crash or a rebalance: acknowledge, and publish the result again in case it was lost.
-          logger.info('already delivered; skipping the third party', origin(message));
-          done('duplicate');
-          const event = { request_id: requestId, status: 'DELIVERED' as const, attempts: record.attempts };
-          return {
-            outgoing: [
-              resultMessage(
-                deps.topics.results,
-                { ...event, delivered_at: record.deliveredAt?.toISOString() },
-                trace,
-              ),
-            ],
-          };
-        }
-        const result = await deps.delivery.deliver(threeRequestBody(request), requestId, signal);
-        const at = deps.clock();
-        if (result.delivered) {
-          logger.info('delivered to the third party', { attempts: result.attempts, status: result.status });
-          done('delivered');
-          const event = { request_id: requestId, status: 'DELIVERED' as const, attempts: result.attempts };
-          return {
-            outgoing: [
-              resultMessage(deps.topics.results, { ...event, delivered_at: at.toISOString() }, trace),
-            ],
-            finished: {
-              requestId,
-              status: 'DELIVERED' as const,
-              attempts: result.attempts,
-              thirdPartyStatus: result.status,
-              lastError: null,
-              at,
-            },
-          };
-        }
-        logger.warn('giving up on the third party; dead-lettering', {
-          reason: result.reason,
-          attempts: result.attempts,
-          status: result.status,
-          error: result.error,
-        });
-        span.setStatus({ code: SpanStatusCode.ERROR, message: result.error });
-        deps.metrics.deadLettered(result.reason);
-        done('dead-lettered');
-        const event = {
-          request_id: requestId,
-          status: 'FAILED' as const,
-          attempts: result.attempts,
-          error: result.error,
-        };
+      if (record?.status === 'DELIVERED') {
+        // Redelivered after a crash or a rebalance: acknowledge, and publish the result again in case it was lost.
+        logger.info('already delivered; skipping the third party', origin(message));
+        done('duplicate');
+        const event = { request_id: requestId, status: 'DELIVERED' as const, attempts: record.attempts };
         return {
           outgoing: [
-            deadLetter(deps, message, result.reason, result.attempts),
-            resultMessage(deps.topics.results, event, trace),
+            resultMessage(
+              deps.topics.results,
+              { ...event, delivered_at: record.deliveredAt?.toISOString() },
+              trace,
+            ),
           ],
+        };
+      }
+      const result = await deps.delivery.deliver(threeRequestBody(request), requestId, signal);
+      const at = deps.clock();
+      if (result.delivered) {
+        logger.info('delivered to the third party', { attempts: result.attempts, status: result.status });
+        done('delivered');
+        const event = { request_id: requestId, status: 'DELIVERED' as const, attempts: result.attempts };
+        return {
+          outgoing: [resultMessage(deps.topics.results, { ...event, delivered_at: at.toISOString() }, trace)],
           finished: {
             requestId,
-            status: 'FAILED' as const,
+            status: 'DELIVERED' as const,
             attempts: result.attempts,
             thirdPartyStatus: result.status,
-            lastError: result.error,
+            lastError: null,
             at,
           },
         };
-      } catch (error) {
-        span.recordException(error as Error);
-        span.end();
-        throw error;
       }
+      logger.warn('giving up on the third party; dead-lettering', {
+        reason: result.reason,
+        attempts: result.attempts,
+        status: result.status,
+        error: result.error,
+      });
+      span.setStatus({ code: SpanStatusCode.ERROR, message: result.error });
+      deps.metrics.deadLettered(result.reason);
+      done('dead_lettered');
+      const event = {
+        request_id: requestId,
+        status: 'FAILED' as const,
+        attempts: result.attempts,
+        error: result.error,
+      };
+      return {
+        outgoing: [
+          deadLetter(deps, message, result.reason, result.attempts),
+          resultMessage(deps.topics.results, event, trace),
+        ],
+        finished: {
+          requestId,
+          status: 'FAILED' as const,
+          attempts: result.attempts,
+          thirdPartyStatus: result.status,
+          lastError: result.error,
+          at,
+        },
+      };
     },
+    deps.tracer,
   );
 }
 

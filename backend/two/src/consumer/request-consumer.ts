@@ -1,4 +1,4 @@
-import type { Consumer, Kafka, Producer } from '@pkg/kafka';
+import { traceSendBatch, type Consumer, type Kafka, type Message, type Producer } from '@pkg/kafka';
 import type { Logger } from '@pkg/logger';
 import { handleChunk, type ChunkHandlerDeps } from './handle-chunk.js';
 
@@ -95,9 +95,13 @@ export function createRequestConsumer(options: RequestConsumerOptions): RequestC
 
 async function publish(producer: Producer, outgoing: Awaited<ReturnType<typeof handleChunk>>): Promise<void> {
   if (outgoing.length === 0) return;
-  const byTopic = new Map<string, (typeof outgoing)[number]['message'][]>();
-  for (const { topic, message } of outgoing) byTopic.set(topic, [...(byTopic.get(topic) ?? []), message]);
-  await producer.sendBatch({
-    topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
+  // One `send <topic>` span per message, parented on the handling that produced it (its headers).
+  const flat = outgoing.map(({ topic, message }) => ({ ...message, topic }));
+  await traceSendBatch(flat, async (traced) => {
+    const byTopic = new Map<string, Message[]>();
+    for (const { topic, ...message } of traced) byTopic.set(topic, [...(byTopic.get(topic) ?? []), message]);
+    await producer.sendBatch({
+      topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
+    });
   });
 }

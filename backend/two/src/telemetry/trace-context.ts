@@ -1,10 +1,5 @@
-import { context, propagation, ROOT_CONTEXT, type Context } from '@opentelemetry/api';
+import { context, propagation } from '@opentelemetry/api';
 import { Headers } from '@pkg/kafka';
-
-/** The producer's trace context from W3C headers; handling runs inside it so its spans are children. */
-export function extractTraceContext(headers: Record<string, string>): Context {
-  return propagation.extract(ROOT_CONTEXT, headers);
-}
 
 /**
  * Trace headers for a message published while handling: injected from the active context when an

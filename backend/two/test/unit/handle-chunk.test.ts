@@ -44,7 +44,13 @@ function deps(
     topics: { results: 'three-result', deadLetters: 'one-request.dlq' },
     clock: () => NOW,
     logger: createLogger({ service: 'two', stream: new Writable({ write: (_c, _e, done) => done() }) }),
-    metrics: { messageHandled() {}, retried() {}, tokenFetched() {}, deadLettered() {} },
+    metrics: {
+      messageHandled() {},
+      retried() {},
+      tokenFetched() {},
+      deadLettered() {},
+      thirdPartyCalled() {},
+    },
     tracer: trace.getTracer('test'),
   };
   return { handlerDeps, delivered };
