@@ -1,0 +1,100 @@
+// Steps of end-to-end.feature: one request from POST /one through Kafka and two to the third party
+// and back. State per scenario lives in `flowOf(this)` (the smoke feature owns the World class).
+import assert from 'node:assert/strict';
+import { AfterAll, Given, Then, When, type World } from '@cucumber/cucumber';
+import { eventually, uniqueId } from '@pkg/testkit';
+import { flowStack, stopFlowStack, type FlowStack } from '../support/flow-stack.js';
+
+export interface FlowState {
+  stack?: FlowStack;
+  /** The request ids this scenario created, by the user id it sent. */
+  requests: Map<string, string>;
+  lastRequestId?: string;
+}
+
+const states = new WeakMap<World, FlowState>();
+
+export function flowOf(world: World): FlowState {
+  let state = states.get(world);
+  if (!state) {
+    state = { requests: new Map() };
+    states.set(world, state);
+  }
+  return state;
+}
+
+export function stackOf(world: World): FlowStack {
+  const { stack } = flowOf(world);
+  assert.ok(stack, 'the services are not running (missing Given step)');
+  return stack;
+}
+
+/** The example request of the README, with a user id unique to the scenario. */
+export function exampleRequest(userId: string) {
+  return {
+    user_id: userId,
+    prompt: 'What is the value of k1?',
+    data: [
+      { key: 'k1', value: '15' },
+      { key: 'k2', value: 'g3' },
+    ],
+  };
+}
+
+export async function postRequest(world: World, baseUrl: string, userId: string): Promise<string> {
+  const response = await fetch(`${baseUrl}/one`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(exampleRequest(userId)),
+  });
+  assert.equal(response.status, 201, await response.clone().text());
+  const { request_id: requestId } = (await response.json()) as { request_id: string };
+  const state = flowOf(world);
+  state.requests.set(userId, requestId);
+  state.lastRequestId = requestId;
+  return requestId;
+}
+
+export async function statusOf(baseUrl: string, requestId: string): Promise<string | undefined> {
+  const response = await fetch(`${baseUrl}/one/${requestId}`);
+  if (response.status !== 200) return undefined;
+  return ((await response.json()) as { status: string }).status;
+}
+
+AfterAll({ timeout: 60_000 }, async () => {
+  await stopFlowStack();
+});
+
+Given(
+  'services one and two are running as processes, exporting telemetry to a test OTLP receiver',
+  { timeout: 180_000 },
+  async function (this: World) {
+    flowOf(this).stack = await flowStack();
+  },
+);
+
+When('a client posts the example request to one', async function (this: World) {
+  await postRequest(this, stackOf(this).one.url, uniqueId('usr'));
+});
+
+Then(
+  "WireMock's \\/three is called with the request id as the Idempotency-Key",
+  async function (this: World) {
+    const requestId = flowOf(this).lastRequestId!;
+    const call = await eventually(
+      async () => (await stackOf(this).wiremock.threeCalls()).find((c) => c.body.id === requestId),
+      { timeoutMs: 60_000, intervalMs: 250, message: `a /three call for request ${requestId}` },
+    );
+    assert.equal(call.headers['idempotency-key'], requestId);
+    assert.equal(call.headers.authorization, 'Bearer e2e-access-token');
+  },
+);
+
+Then('GET \\/one\\/\\{id} shows the request as {word}', async function (this: World, expected: string) {
+  const requestId = flowOf(this).lastRequestId!;
+  await eventually(async () => (await statusOf(stackOf(this).one.url, requestId)) === expected, {
+    timeoutMs: 60_000,
+    intervalMs: 250,
+    message: `request ${requestId} ${expected}`,
+  });
+});
