@@ -199,6 +199,20 @@ else
 	@echo "[observability] native mode: nothing to stop"
 endif
 
+##@ Performance and reliability
+.PHONY: bench bench-quick faults faults-quick
+bench: generate ## Benchmark on a private PostgreSQL (54339) + Kafka (19092) → docs/benchmarks/bench.{json,md}
+	node --conditions=source --import tsx infra/bench/bench.ts
+
+bench-quick: generate ## The benchmark in about a minute → docs/benchmarks/bench-quick.{json,md}
+	BENCH_QUICK=1 node --conditions=source --import tsx infra/bench/bench.ts
+
+faults: generate ## Failure drills (Kafka 30 s, two SIGKILL, PostgreSQL, flaky third party, bad input) → docs/faults/
+	node --conditions=source --import tsx infra/faults/faults.ts
+
+faults-quick: generate ## The same drills with short loads and a 10 s Kafka outage (part of make test)
+	FAULTS_QUICK=1 node --conditions=source --import tsx infra/faults/faults.ts
+
 ##@ Quality
 .PHONY: lint typecheck test-unit test-component test
 lint: deps ## ESLint + Prettier check
@@ -217,9 +231,10 @@ test-component: generate ## Gherkin component tests against the running infrastr
 tools: ## Install the command-line tools the tests use (promtool) when missing
 	@bash $(NATIVE)/tools.sh
 
-test: generate tools ## Everything CI runs: infra up, lint, typecheck, unit + component tests, infra down
+test: generate tools ## Everything CI runs: infra up, lint, typecheck, unit + component tests, infra down, quick fault drills
 	@$(MAKE) infra-up
-	@status=0; npm test || status=$$?; $(MAKE) infra-down; exit $$status
+	@status=0; npm test || status=$$?; $(MAKE) infra-down; \
+	  if [ $$status -eq 0 ]; then $(MAKE) faults-quick || status=$$?; fi; exit $$status
 
 ##@ Housekeeping
 .PHONY: clean

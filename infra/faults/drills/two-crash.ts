@@ -1,14 +1,24 @@
 // two killed with SIGKILL in the middle of a load, then started again: offsets were committed only
 // after handling, so everything is delivered; the delivery store keeps the replay from the last
 // committed offset from calling the third party twice for what was already delivered.
+//
+// One window no consumer can close: a call the third party answered 200 just before the kill, whose
+// outcome two had not stored yet. After the restart two cannot know it succeeded and calls again,
+// with the same Idempotency-Key, which is what makes that safe at a third party that honours it.
+// So the rule is not "no id was called twice" but "only ids whose call was in flight at the kill
+// were called again": an id delivered well before the kill and called again would be a real bug.
 import { awaitDeliveries } from './delivery-audit.js';
 import { pause, type Drill } from './drill.js';
 import { acceptedIds, steadyLoad } from './steady-load.js';
+
+/** Longest time a 200 can wait for two to store it: one chunk of concurrent calls plus its bulk update. */
+const IN_FLIGHT_WINDOW_MS = 5_000;
 
 export const twoCrash: Drill = async ({ system, quick, log }) => {
   const load = steadyLoad(system.oneUrl, quick ? 30 : 50);
   await pause(4_000);
   log(`SIGKILL two (pid ${system.two.pid})`);
+  const killedAt = Date.now();
   await system.two.kill();
   await pause(3_000);
   system.two = await system.startTwo();
@@ -17,9 +27,21 @@ export const twoCrash: Drill = async ({ system, quick, log }) => {
   const answers = await load.stop();
   const ids = acceptedIds(answers);
   const counts = await awaitDeliveries(system.stub, ids, { timeoutMs: 180_000 });
+  const calls = await system.stub.calls();
+  const recalled = ids.filter((id) => (calls.byKey[id]?.ok ?? 0) > 1);
+  const recalledAfterStoredDelivery = recalled.filter(
+    (id) => (calls.byKey[id]?.firstOkAt ?? killedAt) < killedAt - IN_FLIGHT_WINDOW_MS,
+  );
   return {
-    pass: counts.lost === 0 && counts.duplicated === 0 && ids.length > 0,
-    rule: 'every 201 delivered (lost = 0), none answered 200 twice by the third party (duplicated = 0)',
-    counts: { sent: answers.length, ...counts },
+    pass: counts.lost === 0 && recalledAfterStoredDelivery.length === 0 && ids.length > 0,
+    rule:
+      'every 201 delivered (lost = 0); an id is called again (same Idempotency-Key) only if its first ' +
+      `successful call was in flight at the kill (within ${IN_FLIGHT_WINDOW_MS} ms before it)`,
+    counts: {
+      sent: answers.length,
+      ...counts,
+      recalledInFlightAtKill: recalled.length - recalledAfterStoredDelivery.length,
+      recalledAfterStoredDelivery: recalledAfterStoredDelivery.length,
+    },
   };
 };
