@@ -1,7 +1,7 @@
 // Steps of end-to-end.feature: one request from POST /one through Kafka and two to the third party
 // and back. State per scenario lives in `flowOf(this)` (the smoke feature owns the World class).
 import assert from 'node:assert/strict';
-import { AfterAll, Given, Then, When, type World } from '@cucumber/cucumber';
+import { After, AfterAll, Given, Then, When, type World } from '@cucumber/cucumber';
 import { eventually, uniqueId } from '@pkg/testkit';
 import { flowStack, stopFlowStack, type FlowStack } from '../support/flow-stack.js';
 
@@ -10,6 +10,8 @@ export interface FlowState {
   /** The request ids this scenario created, by the user id it sent. */
   requests: Map<string, string>;
   lastRequestId?: string;
+  /** Run after the scenario, last added first (e.g. stopping a process the scenario started). */
+  cleanups: (() => Promise<unknown>)[];
 }
 
 const states = new WeakMap<World, FlowState>();
@@ -17,7 +19,7 @@ const states = new WeakMap<World, FlowState>();
 export function flowOf(world: World): FlowState {
   let state = states.get(world);
   if (!state) {
-    state = { requests: new Map() };
+    state = { requests: new Map(), cleanups: [] };
     states.set(world, state);
   }
   return state;
@@ -60,6 +62,10 @@ export async function statusOf(baseUrl: string, requestId: string): Promise<stri
   if (response.status !== 200) return undefined;
   return ((await response.json()) as { status: string }).status;
 }
+
+After({ timeout: 60_000 }, async function (this: World) {
+  for (const cleanup of flowOf(this).cleanups.reverse()) await cleanup();
+});
 
 AfterAll({ timeout: 60_000 }, async () => {
   await stopFlowStack();

@@ -6,9 +6,20 @@
 // Isolation from whatever else uses the shared infrastructure: two talks to WireMock under a
 // path prefix of this run (its own token and /three stubs), and both services use consumer group
 // ids of this run, so another running copy of two never takes our messages' partitions from us.
-import { databaseUrl, infrastructureEnv, infrastructureFromEnv, startOtlpReceiver, uniqueId } from '@pkg/testkit';
+import {
+  databaseUrl,
+  infrastructureEnv,
+  infrastructureFromEnv,
+  startOtlpReceiver,
+  uniqueId,
+} from '@pkg/testkit';
 import type { OtlpReceiver } from '@pkg/testkit';
-import { MatchingAttributes, WireMock, type IWireMockRequest, type IWireMockResponse } from 'wiremock-captain';
+import {
+  MatchingAttributes,
+  WireMock,
+  type IWireMockRequest,
+  type IWireMockResponse,
+} from 'wiremock-captain';
 import { freePort, migrate, startServiceProcess, type ServiceProcess } from './service-process.js';
 
 export interface FlowStack {
@@ -79,6 +90,10 @@ async function startFlowStack(): Promise<FlowStack> {
       TWO_THREE__URL: wiremock.scopedUrl,
       // Retries within a scenario's bounds.
       TWO_THREE__INITIAL_DELAY_MS: '50',
+      // A token is refreshed whenever it is within this of expiry: with the token's whole lifetime,
+      // every handling fetches one, so every trace shows the token call (in production the cache
+      // makes token calls rare, and a trace shows one only when it happened).
+      TWO_AUTH__REFRESH_AHEAD_MS: '3600000',
     }),
   ]);
   return { receiver, one, two, wiremock };

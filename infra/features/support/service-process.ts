@@ -73,6 +73,7 @@ export async function startServiceProcess(
     await service.stop();
     throw new Error(
       `${(error as Error).message}\n--- ${name} stdout ---\n${stdout.join('\n')}\n--- stderr ---\n${stderr.join('\n')}`,
+      { cause: error },
     );
   }
   return service;

@@ -26,6 +26,8 @@ export function requestContext(logger: Logger) {
       spanContext && trace.isSpanContextValid(spanContext)
         ? spanContext.traceId
         : randomBytes(16).toString('hex');
+    // Every answer names its trace, so a client (and `make demo`) can open it in Grafana.
+    res.setHeader('trace-id', res.locals.traceId);
     res.locals.logger = logger.child({ trace_id: res.locals.traceId });
     context.with(ctx, next);
   };

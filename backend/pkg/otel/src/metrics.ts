@@ -7,6 +7,7 @@ import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { MeterProvider, type MetricReader } from '@opentelemetry/sdk-metrics';
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
+import { prometheusHandler } from './prometheus-text.js';
 
 export interface MetricsOptions {
   serviceName: string;
@@ -33,7 +34,7 @@ export function createMetrics(options: MetricsOptions): Metrics {
   });
   return {
     meter: provider.getMeter(options.serviceName, options.serviceVersion),
-    handler: (request, response) => prometheus.getMetricsRequestHandler(request, response),
+    handler: prometheusHandler(prometheus),
     shutdown: () => provider.shutdown(),
   };
 }

@@ -24,6 +24,7 @@ import { NodeSDK } from '@opentelemetry/sdk-node';
 import { BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
 import type { Metrics } from './metrics.js';
+import { prometheusHandler } from './prometheus-text.js';
 
 export interface TelemetryOptions {
   serviceName: string;
@@ -34,11 +35,17 @@ export interface TelemetryOptions {
   otlpEnabled: boolean;
   /** How often metrics are pushed over OTLP. */
   metricExportIntervalMs?: number;
+  /** Upper bound of the final flush; a collector that is down must not hold the process. Default 3 s. */
+  flushTimeoutMs?: number;
 }
 
 export interface Telemetry {
   metrics: Metrics;
-  /** Flushes every pending span, metric and log record, then stops the SDK. */
+  /**
+   * Flushes every pending span, metric and log record, then stops the SDK. Best effort: resolves
+   * after at most `flushTimeoutMs` and never rejects (telemetry that cannot leave is not worth a
+   * failed exit).
+   */
   shutdown(): Promise<void>;
 }
 
@@ -74,30 +81,43 @@ export function startTelemetry(options: TelemetryOptions): Telemetry {
 
   const meter: Meter = metrics.getMeter(options.serviceName, options.serviceVersion);
   let stopped: Promise<void> | undefined;
-  const shutdown = () => (stopped ??= sdk.shutdown());
+  const shutdown = () => (stopped ??= bounded(sdk.shutdown(), options.flushTimeoutMs ?? 3_000));
   return {
     metrics: {
       meter,
-      handler: (request, response) => prometheus.getMetricsRequestHandler(request, response),
+      handler: prometheusHandler(prometheus),
       shutdown,
     },
     shutdown,
   };
 }
 
+function bounded(work: Promise<void>, timeoutMs: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, timeoutMs);
+    timer.unref();
+  });
+  return Promise.race([work.catch(() => undefined), deadline]).finally(() => clearTimeout(timer));
+}
+
 /**
- * The HTTP instrumentation's own duration histograms are dropped: a service that serves HTTP records
+ * Views. The HTTP instrumentation's own duration histograms are dropped: a service that serves HTTP records
  * `http.server.request.duration` itself (with the Express route as `http.route`, which the
  * instrumentation cannot see), and the same name from two meters would be two conflicting series
  * families on /metrics. Outgoing calls are measured by the undici instrumentation (fetch, undici).
  */
-const VIEWS: ViewOptions[] = ['http.server.request.duration', 'http.client.request.duration'].map(
-  (instrumentName) => ({
+const VIEWS: ViewOptions[] = [
+  ...['http.server.request.duration', 'http.client.request.duration'].map((instrumentName) => ({
     instrumentName,
     meterName: '@opentelemetry/instrumentation-http',
     aggregation: { type: AggregationType.DROP },
-  }),
-);
+  })),
+  // pg's `db.client.connection.count` is a gauge ending in `_count`, which the Prometheus text format
+  // reserves for histograms and summaries (`promtool check metrics` refuses it). The pool's other
+  // gauges (pending requests, max) stay.
+  { instrumentName: 'db.client.connection.count', aggregation: { type: AggregationType.DROP } },
+];
 
 /**
  * Which auto-instrumentations run, and why the others do not:
