@@ -233,7 +233,9 @@ tools: ## Install the command-line tools the tests use (promtool) when missing
 
 test: generate tools ## Everything CI runs: infra up, lint, typecheck, unit + component tests, infra down, quick fault drills
 	@$(MAKE) infra-up
+	@$(MAKE) kafka-up  # a second time: every *-up is idempotent
 	@status=0; npm test || status=$$?; $(MAKE) infra-down; \
+	  if [ "$(INFRA)" = native ]; then bash $(NATIVE)/check-down.sh || status=$$?; fi; \
 	  if [ $$status -eq 0 ]; then $(MAKE) faults-quick || status=$$?; fi; exit $$status
 
 ##@ Housekeeping
