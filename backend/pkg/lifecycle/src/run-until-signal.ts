@@ -50,7 +50,7 @@ export function runUntilSignal({
           logger.error('shutdown exceeded its bound; exiting anyway', { bound_ms: timeoutMs });
           done(1);
         }, timeoutMs);
-        timer.unref();
+        // Not unref'd: the bound must fire even if nothing else keeps the event loop alive.
       });
       const steps = (async () => {
         try {
