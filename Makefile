@@ -172,6 +172,10 @@ else
 	@bash backend/two/scripts/native.sh down
 endif
 
+.PHONY: demo
+demo: deps ## Start everything (make up), send the example request, print its id, status, trace id and a Grafana link
+	@node --conditions=source --import tsx infra/demo/demo.ts
+
 .PHONY: replay
 replay: deps ## Re-publish dead letters to one-request: make replay [REQUEST_ID=<id>] [LIMIT=100]
 	npm run replay -w backend/two -- $(if $(REQUEST_ID),--request-id $(REQUEST_ID)) --limit $(or $(LIMIT),100)
