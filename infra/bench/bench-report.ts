@@ -13,16 +13,26 @@ export interface BenchResult {
     warmupS: number;
     twoMessages: number;
     cpuProfile: boolean;
+    build: 'dist' | 'tsx';
+    otlpExport: boolean;
   };
   ceiling: LoadFigures;
-  postOne: LoadFigures & { ratioToCeiling: number };
+  /** CPU time of each service (all threads) per request during the full-load phase. */
+  postOne: LoadFigures & { ratioToCeiling: number; cpuMsPerRequest: { one: number; two: number } };
   endToEnd: {
     rate: number;
     postOne: LoadFigures;
     requests: number;
     createdToThirdPartyMs: { p50: number; p90: number; p99: number };
   };
-  twoThroughput: { messages: number; produceSeconds: number; seconds: number; messagesPerSecond: number };
+  twoThroughput: {
+    messages: number;
+    produceSeconds: number;
+    seconds: number;
+    messagesPerSecond: number;
+    /** CPU time per message during the phase: two's own, and one's (it consumes the results). */
+    cpuMsPerMessage: { one: number; two: number };
+  };
   tokenFetches: number;
   thirdPartyCalls: number;
   peakRssMiB: { one: number; two: number };
@@ -41,6 +51,9 @@ ${r.startedAt} · ${r.machine.nproc} × ${r.machine.cpuModel}, ${r.machine.memor
 ${l1} / ${l5} / ${l15} · Node ${r.versions.node}, PostgreSQL ${r.versions.postgres}, Kafka ${r.versions.kafka},
 autocannon ${r.versions.autocannon} · ${r.parameters.connections} connections, ${r.parameters.durationS} s per phase
 after ${r.parameters.warmupS} s of warm-up, ${r.parameters.twoMessages} messages for two.
+one and two run ${r.parameters.build === 'dist' ? 'the compiled build (`node dist/src/main.js`, as `npm start` and the Dockerfiles)' : 'the TypeScript sources through the tsx loader'};
+OTLP export of traces, metrics and logs is **${r.parameters.otlpExport ? 'on' : 'off'}**${r.parameters.otlpExport ? ' (to a sink that answers 200)' : ' (spans are still created; /metrics still served)'};
+CPU profiling ${r.parameters.cpuProfile ? '**on**' : 'off'}.
 
 ${r.machine.sharedWithOtherWork} Read the ratios, not the absolute figures.
 
@@ -50,13 +63,14 @@ ${row('ceiling: Express, no I/O', r.ceiling)}
 ${row('POST /one, full load', r.postOne)}
 ${row(`POST /one at half load (${r.endToEnd.rate}/s)`, r.endToEnd.postOne)}
 
-- **POST /one / ceiling: ${r.postOne.ratioToCeiling}**
+- **POST /one / ceiling: ${r.postOne.ratioToCeiling}**; CPU per request at full load: one ${r.postOne.cpuMsPerRequest.one} ms, two ${r.postOne.cpuMsPerRequest.two} ms
 - 201 → first third-party call at half load (${r.endToEnd.requests} requests): p50 **${r.endToEnd.createdToThirdPartyMs.p50} ms**,
   p90 ${r.endToEnd.createdToThirdPartyMs.p90} ms, p99 **${r.endToEnd.createdToThirdPartyMs.p99} ms**
 - two: ${r.twoThroughput.messages} messages in ${r.twoThroughput.seconds} s → **${r.twoThroughput.messagesPerSecond} messages/s**
-  (clock from the first produce to the last first call at the stub; producing took ${r.twoThroughput.produceSeconds} s)
+  (clock from the first produce to the last first call at the stub; producing took ${r.twoThroughput.produceSeconds} s);
+  CPU per message during the phase: two ${r.twoThroughput.cpuMsPerMessage.two} ms, one ${r.twoThroughput.cpuMsPerMessage.one} ms (one consumes the results)
 - token fetches during the whole run: **${r.tokenFetches}**; third-party calls: ${r.thirdPartyCalls}
-- peak RSS (VmHWM, includes the tsx loader): one **${r.peakRssMiB.one} MiB**, two **${r.peakRssMiB.two} MiB**
+- peak RSS (VmHWM${r.parameters.build === 'tsx' ? ', includes the tsx loader' : ''}): one **${r.peakRssMiB.one} MiB**, two **${r.peakRssMiB.two} MiB**
 
 | target | measured | met |
 |---|---|---|

@@ -21,75 +21,90 @@ const parameters = {
   warmupS: quick ? 1 : 3,
   twoMessages: Number(process.env.BENCH_TWO_MESSAGES ?? (quick ? 2_000 : 20_000)),
   cpuProfile: process.env.BENCH_CPU_PROF === '1',
+  /** dist: the compiled build (`npm start`, the Dockerfiles); tsx: the sources through the loader. */
+  build: process.env.BENCH_BUILD === 'tsx' ? ('tsx' as const) : ('dist' as const),
+  /** OTLP export of traces, metrics and logs to a sink (the stub): on unless BENCH_OTLP=0. */
+  otlpExport: process.env.BENCH_OTLP !== '0',
 };
 const log = (line: string) => console.log(`[bench] ${line}`);
 const machine = describeMachine();
 const startedAt = new Date().toISOString();
 const profileDir = parameters.cpuProfile ? `${BENCH_DATA_DIR}/profiles/${Date.now()}` : undefined;
 
-const result = await withSystemUnderTest({ log, cpuProfileDir: profileDir }, async (system) => {
-  const versions = await describeVersions(system.infra.postgresUrl);
+const result = await withSystemUnderTest(
+  { log, cpuProfileDir: profileDir, build: parameters.build, otlp: parameters.otlpExport },
+  async (system) => {
+    const versions = await describeVersions(system.infra.postgresUrl);
 
-  log(`ceiling: Express without I/O, ${parameters.connections} connections, ${parameters.durationS} s`);
-  const baselineServer = await startNodeProcess({
-    name: 'baseline',
-    script: new URL('./harness/baseline-server.ts', import.meta.url).pathname,
-    args: [String(PORTS.baseline)],
-    logFile: `${BENCH_LOG_DIR}/baseline.log`,
-    readyUrl: `http://127.0.0.1:${PORTS.baseline}/readyz`,
-  });
-  const baselineUrl = `http://127.0.0.1:${PORTS.baseline}/baseline`;
-  let baseline;
-  try {
-    await load({ url: baselineUrl, connections: parameters.connections, durationS: parameters.warmupS });
-    baseline = await load({
-      url: baselineUrl,
+    log(`ceiling: Express without I/O, ${parameters.connections} connections, ${parameters.durationS} s`);
+    const baselineServer = await startNodeProcess({
+      name: 'baseline',
+      script: new URL('./harness/baseline-server.ts', import.meta.url).pathname,
+      args: [String(PORTS.baseline)],
+      logFile: `${BENCH_LOG_DIR}/baseline.log`,
+      readyUrl: `http://127.0.0.1:${PORTS.baseline}/readyz`,
+    });
+    const baselineUrl = `http://127.0.0.1:${PORTS.baseline}/baseline`;
+    let baseline;
+    try {
+      await load({ url: baselineUrl, connections: parameters.connections, durationS: parameters.warmupS });
+      baseline = await load({
+        url: baselineUrl,
+        connections: parameters.connections,
+        durationS: parameters.durationS,
+      });
+    } finally {
+      await baselineServer.stop();
+    }
+
+    log(`POST /one at full load`);
+    const postUrl = `${system.oneUrl}/one`;
+    await load({ url: postUrl, connections: parameters.connections, durationS: parameters.warmupS });
+    const postOneCpu = cpuMeter(system);
+    const postOne = await load({
+      url: postUrl,
       connections: parameters.connections,
       durationS: parameters.durationS,
     });
-  } finally {
-    await baselineServer.stop();
-  }
+    const postOneCpuSeconds = postOneCpu();
+    await drained(system, 'the full-load requests');
 
-  log(`POST /one at full load`);
-  const postUrl = `${system.oneUrl}/one`;
-  await load({ url: postUrl, connections: parameters.connections, durationS: parameters.warmupS });
-  const postOne = await load({
-    url: postUrl,
-    connections: parameters.connections,
-    durationS: parameters.durationS,
-  });
-  await drained(system, 'the full-load requests');
+    const halfRate = Math.max(1, Math.round(postOne.requestsPerSecond / 2));
+    log(`end to end at half of that load: ${halfRate} requests/s`);
+    const endToEnd = await measureEndToEnd(system, postUrl, halfRate);
 
-  const halfRate = Math.max(1, Math.round(postOne.requestsPerSecond / 2));
-  log(`end to end at half of that load: ${halfRate} requests/s`);
-  const endToEnd = await measureEndToEnd(system, postUrl, halfRate);
+    log(`two's throughput: ${parameters.twoMessages} messages produced straight to ${Topics.oneRequest}`);
+    const twoCpu = cpuMeter(system);
+    const twoThroughput = await measureTwoThroughput(system, parameters.twoMessages);
+    const twoCpuSeconds = twoCpu();
 
-  log(`two's throughput: ${parameters.twoMessages} messages produced straight to ${Topics.oneRequest}`);
-  const twoThroughput = await measureTwoThroughput(system, parameters.twoMessages);
-
-  const calls = await system.stub.calls();
-  return {
-    startedAt,
-    machine,
-    versions,
-    parameters,
-    ceiling: baseline,
-    postOne: {
-      ...postOne,
-      ratioToCeiling: Number((postOne.requestsPerSecond / baseline.requestsPerSecond).toFixed(3)),
-    },
-    endToEnd,
-    twoThroughput,
-    tokenFetches: calls.tokenFetches,
-    thirdPartyCalls: calls.threeCalls,
-    peakRssMiB: {
-      one: mib(system.one.peakRssBytes()),
-      two: mib(system.two.peakRssBytes()),
-    },
-    cpuProfiles: profileDir ?? null,
-  } satisfies Omit<BenchResult, 'targets'>;
-});
+    const calls = await system.stub.calls();
+    return {
+      startedAt,
+      machine,
+      versions,
+      parameters,
+      ceiling: baseline,
+      postOne: {
+        ...postOne,
+        ratioToCeiling: Number((postOne.requestsPerSecond / baseline.requestsPerSecond).toFixed(3)),
+        cpuMsPerRequest: perUnitMs(postOneCpuSeconds, postOne.totalRequests),
+      },
+      endToEnd,
+      twoThroughput: {
+        ...twoThroughput,
+        cpuMsPerMessage: perUnitMs(twoCpuSeconds, twoThroughput.messages),
+      },
+      tokenFetches: calls.tokenFetches,
+      thirdPartyCalls: calls.threeCalls,
+      peakRssMiB: {
+        one: mib(system.one.peakRssBytes()),
+        two: mib(system.two.peakRssBytes()),
+      },
+      cpuProfiles: profileDir ?? null,
+    } satisfies Omit<BenchResult, 'targets'>;
+  },
+);
 
 const report: BenchResult = { ...result, targets: evaluateTargets(result) };
 mkdirSync(DOCS_BENCHMARKS, { recursive: true });
@@ -99,6 +114,18 @@ writeFileSync(
 );
 writeFileSync(`${DOCS_BENCHMARKS}/bench${quick ? '-quick' : ''}.md`, benchMarkdown(report));
 console.log(benchMarkdown(report));
+
+/** Starts counting the CPU time of one and two; the returned function reads what each used since. */
+function cpuMeter(system: SystemUnderTest): () => { one: number; two: number } {
+  const one = system.one.cpuSeconds();
+  const two = system.two.cpuSeconds();
+  return () => ({ one: system.one.cpuSeconds() - one, two: system.two.cpuSeconds() - two });
+}
+
+function perUnitMs(seconds: { one: number; two: number }, units: number) {
+  const per = (s: number) => Number(((1_000 * s) / Math.max(1, units)).toFixed(2));
+  return { one: per(seconds.one), two: per(seconds.two) };
+}
 
 /** Waits until the stub has seen a first call for as many distinct requests as one accepted. */
 async function drained(system: SystemUnderTest, what: string) {

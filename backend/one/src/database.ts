@@ -16,6 +16,8 @@ export interface DatabaseOptions {
 
 export interface Database {
   prisma: PrismaClient;
+  /** The same pool, for the few hot statements that skip Prisma's query layer (the outbox relay). */
+  pool: pg.Pool;
   close(): Promise<void>;
 }
 
@@ -39,6 +41,7 @@ export function createDatabase({
   let closed = false;
   return {
     prisma,
+    pool,
     close: async () => {
       if (closed) return;
       closed = true;

@@ -16,7 +16,7 @@ import { createReadiness } from './health/readiness.js';
 import { createApp } from './http/app.js';
 import { createOneMetrics, recordPublishLatency } from './metrics.js';
 import { createKafkaPublisher } from './outbox/kafka-publisher.js';
-import { PrismaOutboxStore } from './outbox/prisma-outbox-store.js';
+import { PgOutboxStore } from './outbox/pg-outbox-store.js';
 import { createOutboxRelay } from './outbox/relay.js';
 import { createAcceptRequest } from './requests/accept-request.js';
 import { PrismaRequestStore } from './requests/prisma-request-store.js';
@@ -43,9 +43,8 @@ export async function startService({
 }: ServiceDependencies): Promise<RunningService> {
   const database = createDatabase({ ...config.database, logger });
   const requests = new PrismaRequestStore(database.prisma);
-  const outbox = new PrismaOutboxStore(database.prisma, {
-    transactionTimeoutMs: config.outbox.publishTimeoutMs + 5_000,
-  });
+  // The relay's transaction is bounded by the publish timeout (and the pool's statement timeouts).
+  const outbox = new PgOutboxStore(database.pool);
   const oneMetrics = createOneMetrics(metrics.meter, () => outbox.countPending());
 
   const kafka = createKafka({ ...config.kafka, logger });

@@ -19,6 +19,11 @@ export interface NodeProcessOptions {
   readyTimeoutMs?: number;
   /** Extra node flags, e.g. --cpu-prof. */
   nodeFlags?: string[];
+  /**
+   * 'tsx' runs TypeScript through the loader (dev mode; adds a loader thread with its own heap);
+   * 'none' runs compiled JavaScript the way production (`npm start`, the Dockerfiles) does.
+   */
+  loader?: 'tsx' | 'none';
 }
 
 export interface NodeProcess {
@@ -26,6 +31,8 @@ export interface NodeProcess {
   pid: number;
   /** Highest VmHWM seen (bytes); read again on every call while the process lives. */
   peakRssBytes(): number;
+  /** CPU time (user + system, all threads) used so far, in seconds; 0 once the process is gone. */
+  cpuSeconds(): number;
   /** SIGTERM, then SIGKILL after `graceMs`; resolves once the process is gone. */
   stop(graceMs?: number): Promise<void>;
   /** SIGKILL, as a crash drill. */
@@ -40,9 +47,7 @@ export async function startNodeProcess(options: NodeProcessOptions): Promise<Nod
     process.execPath,
     [
       ...(options.nodeFlags ?? []),
-      '--conditions=source',
-      '--import',
-      'tsx',
+      ...(options.loader === 'none' ? [] : ['--conditions=source', '--import', 'tsx']),
       options.script,
       ...(options.args ?? []),
     ],
@@ -65,6 +70,7 @@ export async function startNodeProcess(options: NodeProcessOptions): Promise<Nod
     name: options.name,
     pid,
     peakRssBytes: sample,
+    cpuSeconds: () => readCpuSeconds(pid),
     stop: (graceMs = 15_000) => gone('SIGTERM', graceMs),
     kill: () => gone('SIGKILL', 0),
     exited: () => child.exitCode !== null || child.signalCode !== null,
@@ -109,6 +115,16 @@ function readPeakRss(pid: number): number {
   try {
     const match = /^VmHWM:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
     return match ? Number(match[1]) * 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/** utime + stime from /proc/<pid>/stat, in clock ticks of 1/100 s (USER_HZ on Linux). */
+function readCpuSeconds(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
   } catch {
     return 0;
   }

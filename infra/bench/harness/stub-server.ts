@@ -5,6 +5,8 @@
 //   POST /three           → 200, or 503 for a configured fraction of calls; every call is recorded
 //                           per Idempotency-Key with its time and status
 //   GET  /__calls         → what was recorded;  POST /__control {"failRate": 0.5} → change behaviour
+//   POST /v1/traces|metrics|logs → 200 and nothing else: an OTLP/HTTP sink, so a bench with telemetry
+//                           export on pays the services' real export cost without a collector
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { StubCalls } from './stub-third-party.js';
@@ -51,6 +53,7 @@ const server = createServer((request, response) => {
       return answer(response, 200, { access_token: 'stub-token', token_type: 'Bearer', expires_in: 3600 });
     }
     if (request.method === 'POST' && request.url === '/three') return recordThreeCall(request, response);
+    if (request.method === 'POST' && request.url?.startsWith('/v1/')) return answer(response, 200, {});
     if (request.method === 'GET' && request.url === '/__calls') return answer(response, 200, calls);
     if (request.method === 'POST' && request.url === '/__control') {
       const control = JSON.parse(Buffer.concat(chunks).toString() || '{}') as { failRate?: number };

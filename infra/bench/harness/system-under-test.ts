@@ -35,6 +35,17 @@ export interface SystemUnderTest {
 
 export interface SystemOptions {
   log: (line: string) => void;
+  /**
+   * 'dist' (default): the `tsc -b` output run by plain node, as `npm start` and the Dockerfiles do;
+   * 'tsx': the TypeScript sources through the tsx loader, as `make one-up` does in development.
+   */
+  build?: 'dist' | 'tsx';
+  /**
+   * true: both services export traces, metrics and logs over OTLP/HTTP to the stub (a sink that
+   * answers 200), so the figures include the export cost; false (default): no OTLP export (spans
+   * are still created by the instrumentation, /metrics still works).
+   */
+  otlp?: boolean;
   /** Directory for --cpu-prof output of one and two; no profiling when absent. */
   cpuProfileDir?: string;
   twoEnv?: Record<string, string>;
@@ -71,9 +82,14 @@ export async function withSystemUnderTest<T>(
   process.once('SIGTERM', onSignal);
   try {
     await Promise.all([infra.startPostgres(), infra.startKafka()]);
-    await prepareServices(infra, log);
+    const build = options.build ?? 'dist';
+    await prepareServices(infra, build, log);
     const stub = await startStubThirdParty({ port: PORTS.stub, logFile: `${BENCH_LOG_DIR}/stub.log` });
     track(stub.process);
+    const telemetryEnv = (prefix: 'ONE' | 'TWO') => ({
+      [`${prefix}_TELEMETRY__OTLP_ENABLED`]: String(options.otlp === true),
+      ...(options.otlp ? { OTEL_EXPORTER_OTLP_ENDPOINT: stub.url } : {}),
+    });
     // One directory per service: the tsx loader thread writes a profile of its own next to the main thread's.
     const profile = (name: string) =>
       options.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}/${name}`] : [];
@@ -81,13 +97,14 @@ export async function withSystemUnderTest<T>(
       track(
         await startNodeProcess({
           name: 'one',
-          script: 'src/main.ts',
+          ...entryPoint(build),
           cwd: `${REPO_ROOT}backend/one`,
           nodeFlags: profile('one'),
           env: {
             ONE_DATABASE_URL: infra.databaseUrl('one'),
             KAFKA_BROKERS: infra.kafkaBrokers,
             ONE_HTTP__PORT: String(PORTS.one),
+            ...telemetryEnv('ONE'),
             ...extraEnv,
           },
           logFile: `${BENCH_LOG_DIR}/one.log`,
@@ -98,7 +115,7 @@ export async function withSystemUnderTest<T>(
       track(
         await startNodeProcess({
           name: 'two',
-          script: 'src/main.ts',
+          ...entryPoint(build),
           cwd: `${REPO_ROOT}backend/two`,
           nodeFlags: profile('two'),
           env: {
@@ -107,6 +124,7 @@ export async function withSystemUnderTest<T>(
             WIREMOCK_URL: stub.url,
             TWO_AUTH__CLIENT_SECRET: 'bench-secret',
             TWO_HTTP__PORT: String(PORTS.two),
+            ...telemetryEnv('TWO'),
             ...options.twoEnv,
             ...extraEnv,
           },
@@ -134,12 +152,33 @@ export async function withSystemUnderTest<T>(
   }
 }
 
-/** Prisma clients (offline generate) when missing, then each service's own offline migrations. */
-async function prepareServices(infra: PrivateInfrastructure, log: (line: string) => void) {
+/** What node runs for a service, relative to its folder. */
+function entryPoint(build: 'dist' | 'tsx') {
+  return build === 'dist'
+    ? { script: 'dist/src/main.js', loader: 'none' as const }
+    : { script: 'src/main.ts', loader: 'tsx' as const };
+}
+
+/**
+ * Prisma clients (offline generate) when missing, the compiled build when measuring it (`tsc -b` is
+ * incremental: a no-op when nothing changed), then each service's own offline migrations.
+ */
+async function prepareServices(
+  infra: PrivateInfrastructure,
+  build: 'dist' | 'tsx',
+  log: (line: string) => void,
+) {
   for (const service of ['one', 'two'] as const) {
     const workspace = `@services/${service}`;
     if (!existsSync(`${REPO_ROOT}backend/${service}/src/generated/prisma/client.ts`))
       await run('npm', ['run', '--silent', 'generate', '-w', workspace], { cwd: REPO_ROOT });
+  }
+  if (build === 'dist') {
+    log('building one and two (tsc -b)');
+    await run('npx', ['tsc', '-b', 'backend/one', 'backend/two'], { cwd: REPO_ROOT });
+  }
+  for (const service of ['one', 'two'] as const) {
+    const workspace = `@services/${service}`;
     const { stdout } = await run('npm', ['run', '--silent', 'migrate', '-w', workspace], {
       cwd: REPO_ROOT,
       env: { ...process.env, [`${service.toUpperCase()}_DATABASE_URL`]: infra.databaseUrl(service) },

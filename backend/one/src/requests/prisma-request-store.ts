@@ -50,30 +50,29 @@ export class PrismaRequestStore implements RequestStore {
   }
 
   async applyResult(result: ThreeResultEvent, receivedAt: Date): Promise<ResultOutcome> {
-    const id = BigInt(result.request_id);
     const rule = replaceableBy(result);
-    // Compare-and-set in one statement: concurrent or repeated events cannot move the row backwards.
-    const { count } = await this.prisma.request.updateMany({
-      where: {
-        id,
-        OR: [
-          { status: { in: rule.statuses } },
-          ...(rule.failedWithFewerAttemptsThan === undefined
-            ? []
-            : [{ status: 'FAILED' as const, attempts: { lt: rule.failedWithFewerAttemptsThan } }]),
-        ],
-      },
-      data: {
-        status: result.status,
-        attempts: result.attempts,
-        lastError: result.status === 'FAILED' ? (result.error ?? 'delivery failed') : null,
-        completedAt: result.delivered_at ? new Date(result.delivered_at) : receivedAt,
-        updatedAt: receivedAt,
-      },
-    });
-    if (count > 0) return 'applied';
-    const exists = await this.prisma.request.count({ where: { id } });
-    return exists > 0 ? 'stale' : 'unknown';
+    // Compare-and-set and the outcome in one statement (one round trip, no query planning in Prisma;
+    // the result consumer runs it once per event): concurrent or repeated events cannot move the row
+    // backwards. The outer SELECT sees the row as it was before the UPDATE, which is all it needs to
+    // tell a stale event (row exists) from an unknown id.
+    const [row] = await this.prisma.$queryRaw<{ outcome: ResultOutcome }[]>`
+      WITH applied AS (
+        UPDATE requests SET
+          status = ${result.status}::"RequestStatus",
+          attempts = ${result.attempts},
+          last_error = ${result.status === 'FAILED' ? (result.error ?? 'delivery failed') : null},
+          completed_at = ${result.delivered_at ? new Date(result.delivered_at) : receivedAt}::timestamptz,
+          updated_at = ${receivedAt}::timestamptz
+        WHERE id = ${BigInt(result.request_id)}
+          AND (status::text = ANY(${rule.statuses}::text[])
+               OR (status = 'FAILED' AND attempts < ${rule.failedWithFewerAttemptsThan ?? null}::int))
+        RETURNING id
+      )
+      SELECT CASE
+        WHEN EXISTS (SELECT 1 FROM applied) THEN 'applied'
+        WHEN EXISTS (SELECT 1 FROM requests WHERE id = ${BigInt(result.request_id)}) THEN 'stale'
+        ELSE 'unknown' END AS outcome`;
+    return row?.outcome ?? 'unknown';
   }
 
   async ping(): Promise<void> {
