@@ -16,6 +16,7 @@ Feature: Telemetry of one request: one trace across both services, correlated lo
     And two's token call and /three call are client spans below its processing span
     And two's "send three-result" span is below its processing span, and one's "process three-result" span is its child
     And log records of one and two written while handling it carry its trace id and request id
+    And no span, log record or log line of either service contains the client secret, the access token or an Authorization header
 
   Scenario: The metrics the dashboards use are exported over OTLP and served on /metrics
     When a client posts one valid request, one invalid request, one the third party refuses and one it answers 503 first

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { After, AfterAll, Given, Then, When, type World } from '@cucumber/cucumber';
 import { eventually, uniqueId } from '@pkg/testkit';
-import { flowStack, stopFlowStack, type FlowStack } from '../support/flow-stack.js';
+import { E2E_CREDENTIALS, flowStack, stopFlowStack, type FlowStack } from '../support/flow-stack.js';
 
 export interface FlowState {
   stack?: FlowStack;
@@ -92,7 +92,7 @@ Then(
       { timeoutMs: 60_000, intervalMs: 250, message: `a /three call for request ${requestId}` },
     );
     assert.equal(call.headers['idempotency-key'], requestId);
-    assert.equal(call.headers.authorization, 'Bearer e2e-access-token');
+    assert.equal(call.headers.authorization, `Bearer ${E2E_CREDENTIALS.accessToken}`);
   },
 );
 

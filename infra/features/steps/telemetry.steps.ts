@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { Given, Then, When, type World } from '@cucumber/cucumber';
 import { eventually, uniqueId, type ReceivedSpan } from '@pkg/testkit';
-import { FAST_EXPORT_ENV, serviceEnvironment } from '../support/flow-stack.js';
+import { E2E_CREDENTIALS, FAST_EXPORT_ENV, serviceEnvironment } from '../support/flow-stack.js';
 import { freePort, startServiceProcess, type ServiceProcess } from '../support/service-process.js';
 import { flowOf, postRequest, stackOf, statusOf } from './flow.steps.js';
 
@@ -300,5 +300,27 @@ Then(
     assert.deepEqual(noisy, [], 'no export errors on stdout/stderr');
     assert.deepEqual(quietOne!.stderr.filter(Boolean), [], 'nothing on stderr');
     for (const line of quietOne!.stdout) JSON.parse(line); // only the service's own JSON log lines
+  },
+);
+
+Then(
+  'no span, log record or log line of either service contains the client secret, the access token or an Authorization header',
+  function (this: World) {
+    const { receiver, one, two } = stackOf(this);
+    const { clientId, clientSecret, accessToken } = E2E_CREDENTIALS;
+    const secrets = [
+      clientSecret,
+      accessToken,
+      Buffer.from(`${clientId}:${clientSecret}`).toString('base64'), // the Basic credential
+    ];
+    const exported = JSON.stringify({ spans: receiver.spans, logs: receiver.logs });
+    const written = [...one.stdout, ...one.stderr, ...two.stdout, ...two.stderr].join('\n');
+    for (const [where, text] of [
+      ['exported telemetry', exported],
+      ['service output', written],
+    ] as const) {
+      for (const secret of secrets) assert.ok(!text.includes(secret), `${where} contains a secret`);
+      assert.doesNotMatch(text, /"(http\.request\.header\.)?authorization"\s*:\s*"(Bearer|Basic) /i, where);
+    }
   },
 );

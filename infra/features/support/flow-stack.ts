@@ -22,6 +22,13 @@ import {
 } from 'wiremock-captain';
 import { freePort, migrate, startServiceProcess, type ServiceProcess } from './service-process.js';
 
+/** The credentials of this run; the observability feature proves none of them is ever exported or logged. */
+export const E2E_CREDENTIALS = {
+  clientId: 'e2e-client',
+  clientSecret: 'e2e-client-secret-5f1c',
+  accessToken: 'e2e-access-token-9a7d',
+} as const;
+
 export interface FlowStack {
   receiver: OtlpReceiver;
   one: ServiceProcess;
@@ -85,7 +92,8 @@ async function startFlowStack(): Promise<FlowStack> {
       ...telemetry,
       TWO_HTTP__PORT: String(twoPort),
       TWO_KAFKA__GROUP_ID: `${run}-two`,
-      TWO_AUTH__CLIENT_SECRET: 'e2e-client-secret',
+      TWO_AUTH__CLIENT_ID: E2E_CREDENTIALS.clientId,
+      TWO_AUTH__CLIENT_SECRET: E2E_CREDENTIALS.clientSecret,
       TWO_AUTH__TOKEN_URL: wiremock.scopedUrl,
       TWO_THREE__URL: wiremock.scopedUrl,
       // Retries within a scenario's bounds.
@@ -127,7 +135,12 @@ export class ScopedWireMock {
       {
         status: 200,
         headers: { 'Content-Type': 'application/json' },
-        body: { access_token: 'e2e-access-token', token_type: 'Bearer', expires_in: 3600, scope: 'three' },
+        body: {
+          access_token: E2E_CREDENTIALS.accessToken,
+          token_type: 'Bearer',
+          expires_in: 3600,
+          scope: 'three',
+        },
       },
       5,
     );
