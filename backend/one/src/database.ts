@@ -16,7 +16,7 @@ export interface DatabaseOptions {
 
 export interface Database {
   prisma: PrismaClient;
-  /** The same pool, for the few hot statements that skip Prisma's query layer (the outbox relay). */
+  /** The same pool, for the statements run once per request (accept, relay, results): plain SQL, no query layer. */
   pool: pg.Pool;
   close(): Promise<void>;
 }

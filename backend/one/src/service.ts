@@ -16,10 +16,10 @@ import { createReadiness } from './health/readiness.js';
 import { createApp } from './http/app.js';
 import { createOneMetrics, recordPublishLatency } from './metrics.js';
 import { createKafkaPublisher } from './outbox/kafka-publisher.js';
-import { PgOutboxStore } from './outbox/pg-outbox-store.js';
+import { PostgresOutboxStore } from './outbox/postgres-outbox-store.js';
 import { createOutboxRelay } from './outbox/relay.js';
 import { createAcceptRequest } from './requests/accept-request.js';
-import { PrismaRequestStore } from './requests/prisma-request-store.js';
+import { PostgresRequestStore } from './requests/postgres-request-store.js';
 import { startResultConsumer } from './results/result-consumer.js';
 
 export interface ServiceDependencies {
@@ -42,9 +42,9 @@ export async function startService({
   metrics,
 }: ServiceDependencies): Promise<RunningService> {
   const database = createDatabase({ ...config.database, logger });
-  const requests = new PrismaRequestStore(database.prisma);
+  const requests = new PostgresRequestStore(database.prisma, database.pool);
   // The relay's transaction is bounded by the publish timeout (and the pool's statement timeouts).
-  const outbox = new PgOutboxStore(database.pool);
+  const outbox = new PostgresOutboxStore(database.pool);
   const oneMetrics = createOneMetrics(metrics.meter, () => outbox.countPending());
 
   const kafka = createKafka({ ...config.kafka, logger });

@@ -1,5 +1,5 @@
 // The persistence port of service one. The HTTP handlers and the result consumer depend on this
-// interface; PrismaRequestStore implements it, unit tests pass an in-memory fake.
+// interface; PostgresRequestStore implements it, unit tests pass an in-memory fake.
 import type { ThreeResultEvent } from '../results/three-result-event.js';
 import type { DataItem } from './new-request.js';
 

@@ -32,16 +32,16 @@ const MARK_PUBLISHED = `
 const RECORD_FAILURE = `
   UPDATE outbox SET attempts = attempts + 1, last_error = $2 WHERE id = ANY($1::bigint[])`;
 
-export interface PgOutboxStoreOptions {
+export interface PostgresOutboxStoreOptions {
   clock?: () => Date;
 }
 
-export class PgOutboxStore implements OutboxStore {
+export class PostgresOutboxStore implements OutboxStore {
   readonly #clock: () => Date;
 
   constructor(
     private readonly pool: pg.Pool,
-    options: PgOutboxStoreOptions = {},
+    options: PostgresOutboxStoreOptions = {},
   ) {
     this.#clock = options.clock ?? (() => new Date());
   }
