@@ -14,8 +14,9 @@ import { context, propagation } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { Topics } from '@pkg/kafka';
+import { applyMigrations } from '@pkg/migrate';
 import { uniqueId } from '@pkg/testkit';
-import { oneDatabaseUrl } from './infrastructure.js';
+import { migrationsDir, oneDatabaseUrl } from './infrastructure.js';
 import { serviceLogFile, startOne, type TestInstance } from './service-under-test.js';
 import { TopicRecorder } from './topic-recorder.js';
 
@@ -30,6 +31,8 @@ let sharedService: TestInstance | undefined;
 export const oneRequestTopic = new TopicRecorder(Topics.oneRequest);
 
 BeforeAll(async () => {
+  // A fresh machine's `one` database is empty: migrate it as `make one-up` would (idempotent).
+  await applyMigrations({ databaseUrl: oneDatabaseUrl, migrationsDir });
   await oneRequestTopic.start();
   sharedService = await startOne();
 });
