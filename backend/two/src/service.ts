@@ -7,8 +7,8 @@ import type { Metrics } from '@pkg/otel';
 import type { TwoConfig } from './config.js';
 import { createRequestConsumer } from './consumer/request-consumer.js';
 import type { DeliveryStore } from './deliveries/delivery-store.js';
-import { createPrismaClient } from './deliveries/prisma-client.js';
-import { createPrismaDeliveryStore } from './deliveries/prisma-delivery-store.js';
+import { createDeliveryDatabase } from './deliveries/database.js';
+import { createPostgresDeliveryStore } from './deliveries/postgres-delivery-store.js';
 import { startOpsServer } from './http/ops-server.js';
 import { observeConsumerLag } from './telemetry/consumer-lag.js';
 import { timedThreeClient } from './telemetry/timed-three-client.js';
@@ -42,8 +42,12 @@ export async function startTwo(
   { logger, metrics, clock = () => new Date() }: TwoDependencies,
 ): Promise<RunningTwo> {
   const twoMetrics = createTwoMetrics(metrics.meter, clock);
-  const prisma = createPrismaClient({ databaseUrl: config.databaseUrl, poolSize: config.databasePoolSize });
-  const store = createPrismaDeliveryStore(prisma);
+  const database = createDeliveryDatabase({
+    databaseUrl: config.databaseUrl,
+    poolSize: config.databasePoolSize,
+    onIdleError: (error) => logger.warn('idle database connection lost', { error: error.message }),
+  });
+  const store = createPostgresDeliveryStore(database);
   const tokens = createAccessTokenClient({
     ...config.auth,
     retry: { maxAttempts: config.auth.maxAttempts },
@@ -91,7 +95,7 @@ export async function startTwo(
 
   const closeAll = async () => {
     await three.close().catch(() => undefined);
-    await prisma.$disconnect().catch(() => undefined);
+    await database.close().catch(() => undefined);
     await ops.close();
   };
   try {

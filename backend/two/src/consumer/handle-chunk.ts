@@ -63,8 +63,11 @@ export async function handleChunk(
   const records = await deps.store.claim([...new Set(valid.map((v) => v.request.request_id))], deps.clock());
   const finished: FinishedDelivery[] = [];
   const byRequest = new Map<string, ValidRequest[]>();
-  for (const item of valid)
-    byRequest.set(item.request.request_id, [...(byRequest.get(item.request.request_id) ?? []), item]);
+  for (const item of valid) {
+    const sameRequest = byRequest.get(item.request.request_id) ?? [];
+    sameRequest.push(item);
+    byRequest.set(item.request.request_id, sameRequest);
+  }
   await Promise.all(
     [...byRequest.values()].map(async (sameRequest) => {
       let record = records.get(sameRequest[0]!.request.request_id);

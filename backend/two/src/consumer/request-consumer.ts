@@ -99,7 +99,11 @@ async function publish(producer: Producer, outgoing: Awaited<ReturnType<typeof h
   const flat = outgoing.map(({ topic, message }) => ({ ...message, topic }));
   await traceSendBatch(flat, async (traced) => {
     const byTopic = new Map<string, Message[]>();
-    for (const { topic, ...message } of traced) byTopic.set(topic, [...(byTopic.get(topic) ?? []), message]);
+    for (const { topic, ...message } of traced) {
+      const messages = byTopic.get(topic) ?? [];
+      messages.push(message);
+      byTopic.set(topic, messages);
+    }
     await producer.sendBatch({
       topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
     });

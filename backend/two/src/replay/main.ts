@@ -7,8 +7,8 @@ import { createKafka } from '@pkg/kafka';
 import { createLogger } from '@pkg/logger';
 import { z } from 'zod';
 import { twoConfigSchema } from '../config.js';
-import { createPrismaClient } from '../deliveries/prisma-client.js';
-import { createPrismaDeliveryStore } from '../deliveries/prisma-delivery-store.js';
+import { createDeliveryDatabase } from '../deliveries/database.js';
+import { createPostgresDeliveryStore } from '../deliveries/postgres-delivery-store.js';
 import { packagePath } from '../package-path.js';
 import { replayDeadLetters } from './replay-dead-letters.js';
 
@@ -33,13 +33,13 @@ const config = configOrExit({
   },
 });
 const logger = createLogger({ service: 'two-replay', level: 'warn', stream: process.stderr });
-const prisma = createPrismaClient({ databaseUrl: config.databaseUrl, poolSize: 1 });
+const database = createDeliveryDatabase({ databaseUrl: config.databaseUrl, poolSize: 1 });
 const { deadLetters, requests } = config.kafka.topics;
 
 try {
   const report = await replayDeadLetters({
     kafka: createKafka({ brokers: config.kafka.brokers, clientId: 'two-replay', logger }),
-    store: createPrismaDeliveryStore(prisma),
+    store: createPostgresDeliveryStore(database),
     deadLetterTopic: deadLetters,
     targetTopic: requests,
     ...(args['request-id'] ? { requestId: args['request-id'] } : {}),
@@ -61,5 +61,5 @@ try {
   console.error(`replay failed: ${(error as Error).message}`);
   process.exitCode = 1;
 } finally {
-  await prisma.$disconnect();
+  await database.close();
 }

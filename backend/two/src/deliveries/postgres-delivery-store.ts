@@ -1,0 +1,74 @@
+// The delivery store in PostgreSQL. claim and finish run once per chunk, and at a trickle a chunk
+// is one message: they go straight to node-postgres as one parameterised statement each, without
+// Prisma's query layer around them (its CPU and the ~60 MiB its query compiler keeps resident once
+// loaded; docs/benchmarks/analysis.md). The occasional typed read (replay) keeps Prisma.
+import type pg from 'pg';
+import type { PrismaClient } from '../generated/prisma/client.js';
+import type { DeliveryRecord, DeliveryStore, FinishedDelivery } from './delivery-store.js';
+
+const RECORD_FIELDS = { requestId: true, status: true, attempts: true, deliveredAt: true } as const;
+
+// Insert the ids not seen before and read every id's row, in one round trip. The second SELECT sees
+// the table as it was before the INSERT (one snapshot per statement), so every id comes back once.
+const CLAIM = `
+  WITH inserted AS (
+    INSERT INTO "delivery" ("request_id", "first_seen_at", "updated_at")
+    SELECT id, $2, $2 FROM unnest($1::text[]) AS id
+    ON CONFLICT ("request_id") DO NOTHING
+    RETURNING "request_id", "status", "attempts", "delivered_at"
+  )
+  SELECT "request_id" AS "requestId", "status"::text AS "status", "attempts", "delivered_at" AS "deliveredAt" FROM inserted
+  UNION ALL
+  SELECT "request_id", "status"::text, "attempts", "delivered_at" FROM "delivery"
+  WHERE "request_id" = ANY($1::text[])`;
+
+// One statement for the whole chunk; Prisma's typed API would need one UPDATE per row.
+const FINISH = `
+  UPDATE "delivery" AS d SET
+    "status" = o.status::"DeliveryStatus",
+    "attempts" = d."attempts" + o.attempts,
+    "third_party_status" = o.third_party_status,
+    "last_error" = o.last_error,
+    "delivered_at" = CASE WHEN o.status = 'DELIVERED' THEN o.at ELSE d."delivered_at" END,
+    "updated_at" = o.at
+  FROM unnest($1::text[], $2::text[], $3::int[], $4::int[], $5::text[], $6::timestamptz[])
+    AS o(request_id, status, attempts, third_party_status, last_error, at)
+  WHERE d."request_id" = o.request_id`;
+
+export function createPostgresDeliveryStore({
+  prisma,
+  pool,
+}: {
+  prisma: PrismaClient;
+  pool: pg.Pool;
+}): DeliveryStore {
+  return {
+    async claim(requestIds, seenAt) {
+      if (requestIds.length === 0) return new Map();
+      const { rows } = await pool.query<DeliveryRecord>(CLAIM, [[...requestIds], seenAt]);
+      return new Map(rows.map((row): [string, DeliveryRecord] => [row.requestId, row]));
+    },
+
+    async finish(deliveries) {
+      if (deliveries.length === 0) return;
+      const column = <T>(pick: (delivery: FinishedDelivery) => T) => deliveries.map(pick);
+      await pool.query(FINISH, [
+        column((d) => d.requestId),
+        column((d) => d.status),
+        column((d) => d.attempts),
+        column((d) => d.thirdPartyStatus),
+        column((d) => d.lastError),
+        column((d) => d.at.toISOString()),
+      ]);
+    },
+
+    async find(requestId) {
+      const row = await prisma.delivery.findUnique({ where: { requestId }, select: RECORD_FIELDS });
+      return row ?? undefined;
+    },
+
+    async ping() {
+      await pool.query('SELECT 1');
+    },
+  };
+}
