@@ -6,6 +6,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { Topics } from '@pkg/kafka';
 import { eventually } from '@pkg/testkit';
 import kafkajs from 'kafkajs';
+import { startCpuMeter, type CpuSeconds } from './harness/cpu-usage.js';
 import { startNodeProcess } from './harness/node-process.js';
 import { load, percentile } from './harness/load.js';
 import { describeMachine, describeVersions } from './harness/machine.js';
@@ -25,6 +26,8 @@ const parameters = {
   build: process.env.BENCH_BUILD === 'tsx' ? ('tsx' as const) : ('dist' as const),
   /** OTLP export of traces, metrics and logs to a sink (the stub): on unless BENCH_OTLP=0. */
   otlpExport: process.env.BENCH_OTLP !== '0',
+  /** Extra node flags for one and two (space-separated), e.g. heap limits; none by default. */
+  serviceNodeFlags: (process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean),
 };
 const log = (line: string) => console.log(`[bench] ${line}`);
 const machine = describeMachine();
@@ -32,7 +35,13 @@ const startedAt = new Date().toISOString();
 const profileDir = parameters.cpuProfile ? `${BENCH_DATA_DIR}/profiles/${Date.now()}` : undefined;
 
 const result = await withSystemUnderTest(
-  { log, cpuProfileDir: profileDir, build: parameters.build, otlp: parameters.otlpExport },
+  {
+    log,
+    cpuProfileDir: profileDir,
+    build: parameters.build,
+    otlp: parameters.otlpExport,
+    serviceNodeFlags: parameters.serviceNodeFlags,
+  },
   async (system) => {
     const versions = await describeVersions(system.infra.postgresUrl);
 
@@ -115,16 +124,24 @@ writeFileSync(
 writeFileSync(`${DOCS_BENCHMARKS}/bench${quick ? '-quick' : ''}.md`, benchMarkdown(report));
 console.log(benchMarkdown(report));
 
-/** Starts counting the CPU time of one and two; the returned function reads what each used since. */
-function cpuMeter(system: SystemUnderTest): () => { one: number; two: number } {
-  const one = system.one.cpuSeconds();
-  const two = system.two.cpuSeconds();
-  return () => ({ one: system.one.cpuSeconds() - one, two: system.two.cpuSeconds() - two });
+/** CPU seconds of every part of the system (and of the rest of the machine) from now on. */
+function cpuMeter(system: SystemUnderTest) {
+  return startCpuMeter(() => ({
+    one: system.one.pid,
+    two: system.two.pid,
+    stub: system.stub.process.pid,
+    ...system.infra.pids(),
+  }));
 }
 
-function perUnitMs(seconds: { one: number; two: number }, units: number) {
-  const per = (s: number) => Number(((1_000 * s) / Math.max(1, units)).toFixed(2));
-  return { one: per(seconds.one), two: per(seconds.two) };
+/** CPU milliseconds per request or message, per part of the system. */
+function perUnitMs(seconds: CpuSeconds, units: number): CpuSeconds {
+  return Object.fromEntries(
+    Object.entries(seconds).map(([key, value]) => [
+      key,
+      Number(((1_000 * value) / Math.max(1, units)).toFixed(2)),
+    ]),
+  ) as CpuSeconds;
 }
 
 /** Waits until the stub has seen a first call for as many distinct requests as one accepted. */

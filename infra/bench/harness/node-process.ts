@@ -31,8 +31,6 @@ export interface NodeProcess {
   pid: number;
   /** Highest VmHWM seen (bytes); read again on every call while the process lives. */
   peakRssBytes(): number;
-  /** CPU time (user + system, all threads) used so far, in seconds; 0 once the process is gone. */
-  cpuSeconds(): number;
   /** SIGTERM, then SIGKILL after `graceMs`; resolves once the process is gone. */
   stop(graceMs?: number): Promise<void>;
   /** SIGKILL, as a crash drill. */
@@ -70,7 +68,6 @@ export async function startNodeProcess(options: NodeProcessOptions): Promise<Nod
     name: options.name,
     pid,
     peakRssBytes: sample,
-    cpuSeconds: () => readCpuSeconds(pid),
     stop: (graceMs = 15_000) => gone('SIGTERM', graceMs),
     kill: () => gone('SIGKILL', 0),
     exited: () => child.exitCode !== null || child.signalCode !== null,
@@ -115,16 +112,6 @@ function readPeakRss(pid: number): number {
   try {
     const match = /^VmHWM:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
     return match ? Number(match[1]) * 1024 : 0;
-  } catch {
-    return 0;
-  }
-}
-
-/** utime + stime from /proc/<pid>/stat, in clock ticks of 1/100 s (USER_HZ on Linux). */
-function readCpuSeconds(pid: number): number {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100;
   } catch {
     return 0;
   }

@@ -24,6 +24,8 @@ export interface PrivateInfrastructure {
   stopPostgres(): Promise<void>;
   startKafka(): Promise<void>;
   stopKafka(): Promise<void>;
+  /** pids of the running postmaster and broker (undefined when down), for CPU accounting. */
+  pids(): { postgres: number | undefined; kafka: number | undefined };
   /** Stops both; safe to call when either is already down. */
   stopAll(): Promise<void>;
 }
@@ -54,6 +56,10 @@ export function privateInfrastructure(options: PrivateInfrastructureOptions): Pr
       await script('kafka', 'up');
     },
     stopKafka: () => script('kafka', 'down'),
+    pids: () => ({
+      postgres: pidFrom(`${options.dataDir}/postgres/data/postmaster.pid`),
+      kafka: pidFrom(`${options.dataDir}/kafka/kafka.pid`),
+    }),
     stopAll: async () => {
       const results = await Promise.allSettled([script('kafka', 'down'), script('postgres', 'down')]);
       const failed = results.find((result) => result.status === 'rejected');
@@ -79,4 +85,14 @@ function reuseResolvedKafkaJars(dataDir: string) {
 export function pinnedKafkaVersion(): string {
   const versions = readFileSync(`${REPO_ROOT}infra/versions.env`, 'utf8');
   return /^KAFKA_VERSION=(.+)$/m.exec(versions)?.[1]?.trim() ?? 'unknown';
+}
+
+/** The first line of a pid file, when it names a number. */
+function pidFrom(path: string): number | undefined {
+  try {
+    const pid = Number(readFileSync(path, 'utf8').split('\n')[0]);
+    return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -46,6 +46,8 @@ export interface SystemOptions {
    * are still created by the instrumentation, /metrics still works).
    */
   otlp?: boolean;
+  /** Extra node flags for one and two, e.g. heap limits (`--max-semi-space-size=4`). */
+  serviceNodeFlags?: string[];
   /** Directory for --cpu-prof output of one and two; no profiling when absent. */
   cpuProfileDir?: string;
   twoEnv?: Record<string, string>;
@@ -91,8 +93,10 @@ export async function withSystemUnderTest<T>(
       ...(options.otlp ? { OTEL_EXPORTER_OTLP_ENDPOINT: stub.url } : {}),
     });
     // One directory per service: the tsx loader thread writes a profile of its own next to the main thread's.
-    const profile = (name: string) =>
-      options.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}/${name}`] : [];
+    const profile = (name: string) => [
+      ...(options.serviceNodeFlags ?? []),
+      ...(options.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}/${name}`] : []),
+    ];
     const startOne = async (extraEnv: Record<string, string> = {}) =>
       track(
         await startNodeProcess({
