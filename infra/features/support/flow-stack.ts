@@ -10,16 +10,12 @@ import {
   databaseUrl,
   infrastructureEnv,
   infrastructureFromEnv,
+  ScopedWireMock,
   startOtlpReceiver,
   uniqueId,
 } from '@pkg/testkit';
 import type { OtlpReceiver } from '@pkg/testkit';
-import {
-  MatchingAttributes,
-  WireMock,
-  type IWireMockRequest,
-  type IWireMockResponse,
-} from 'wiremock-captain';
+import { MatchingAttributes } from 'wiremock-captain';
 import { freePort, migrate, startServiceProcess, type ServiceProcess } from './service-process.js';
 
 /** The credentials of this run; the observability feature proves none of them is ever exported or logged. */
@@ -33,7 +29,7 @@ export interface FlowStack {
   receiver: OtlpReceiver;
   one: ServiceProcess;
   two: ServiceProcess;
-  wiremock: ScopedWireMock;
+  wiremock: FlowWireMock;
 }
 
 /** Short export delays, so what a scenario caused arrives at the receiver within its bounds. */
@@ -66,7 +62,7 @@ export async function stopFlowStack(): Promise<void> {
   started = undefined;
   if (!stack) return;
   await Promise.all([stack.one.stop(), stack.two.stop()]);
-  await stack.wiremock.reset();
+  await stack.wiremock.deleteStubs();
   await stack.receiver.close();
 }
 
@@ -75,7 +71,7 @@ async function startFlowStack(): Promise<FlowStack> {
   migrate('one', env);
   migrate('two', env);
   const receiver = await startOtlpReceiver();
-  const wiremock = new ScopedWireMock(env.WIREMOCK_URL!, `/${uniqueId('e2e')}`);
+  const wiremock = new FlowWireMock(env.WIREMOCK_URL!, `/${uniqueId('e2e')}`);
   await wiremock.stubDefaults();
   const run = uniqueId('e2e');
   const telemetry = { ...FAST_EXPORT_ENV, OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint };
@@ -112,89 +108,42 @@ export interface ThreeCall {
   body: { id?: string; one_request?: { user_id?: string } };
 }
 
-/** WireMock under this run's path prefix: the token endpoint and /three, plus per-scenario stubs. */
-export class ScopedWireMock {
-  readonly captain: WireMock;
-  readonly #stubIds: string[] = [];
-  #scenarios = 0;
-
-  constructor(
-    readonly baseUrl: string,
-    readonly prefix: string,
-  ) {
-    this.captain = new WireMock(baseUrl);
-  }
-
-  get scopedUrl(): string {
-    return `${this.baseUrl}${this.prefix}`;
-  }
-
+/** WireMock under this run's path prefix: the token endpoint and /three, plus per-scenario answers. */
+export class FlowWireMock extends ScopedWireMock {
+  /** The run's defaults, below any scenario's stubs: a token for E2E_CREDENTIALS, /three accepting. */
   async stubDefaults(): Promise<void> {
+    const json = { 'Content-Type': 'application/json' };
+    const token = {
+      access_token: E2E_CREDENTIALS.accessToken,
+      token_type: 'Bearer',
+      expires_in: 3600,
+      scope: 'three',
+    };
     await this.stub(
       { method: 'POST', endpoint: '/v2/oauth/token' },
-      {
-        status: 200,
-        headers: { 'Content-Type': 'application/json' },
-        body: {
-          access_token: E2E_CREDENTIALS.accessToken,
-          token_type: 'Bearer',
-          expires_in: 3600,
-          scope: 'three',
-        },
-      },
-      5,
+      { status: 200, headers: json, body: token },
+      { stubPriority: 5 },
     );
     await this.stub(
       { method: 'POST', endpoint: '/three' },
-      { status: 200, headers: { 'Content-Type': 'application/json' }, body: { status: 'accepted' } },
-      5,
+      { status: 200, headers: json, body: { status: 'accepted' } },
+      { stubPriority: 5 },
     );
   }
 
   /** /three answers these statuses in turn (the last repeats) for requests of this user only. */
   async answerThreeFor(userId: string, statuses: number[]): Promise<void> {
-    this.#scenarios += 1;
-    const scenarioName = `${this.prefix}-${this.#scenarios}`;
-    for (const [index, status] of statuses.entries()) {
-      const last = index === statuses.length - 1;
-      await this.stub({ method: 'POST', endpoint: '/three', body: userId }, { status }, 1, {
-        scenarioName,
-        requiredScenarioState: index === 0 ? 'Started' : `call-${index}`,
-        ...(last ? {} : { newScenarioState: `call-${index + 1}` }),
-      });
-    }
+    await this.stubSequence(
+      { method: 'POST', endpoint: '/three', body: userId },
+      statuses.map((status) => ({ status })),
+      { requestBodyFeature: MatchingAttributes.Contains },
+    );
   }
 
   async threeCalls(): Promise<ThreeCall[]> {
-    const all = (await this.captain.getRequestsForAPI('POST', `${this.prefix}/three`)) as {
-      request: { headers: Record<string, string>; body: string };
-    }[];
-    return all.map(({ request }) => ({
-      headers: Object.fromEntries(Object.entries(request.headers).map(([k, v]) => [k.toLowerCase(), v])),
-      body: JSON.parse(request.body) as ThreeCall['body'],
+    return (await this.requests('/three')).map(({ headers, body }) => ({
+      headers,
+      body: body as ThreeCall['body'],
     }));
-  }
-
-  async reset(): Promise<void> {
-    await Promise.all(this.#stubIds.map((id) => this.captain.deleteMapping(id).catch(() => undefined)));
-    this.#stubIds.length = 0;
-  }
-
-  private async stub(
-    request: IWireMockRequest,
-    response: IWireMockResponse,
-    stubPriority: number,
-    scenario?: { scenarioName: string; requiredScenarioState: string; newScenarioState?: string },
-  ): Promise<void> {
-    const mapping = await this.captain.register(
-      { ...request, endpoint: `${this.prefix}${request.endpoint}` },
-      response,
-      {
-        stubPriority,
-        ...(request.body === undefined ? {} : { requestBodyFeature: MatchingAttributes.Contains }),
-        ...(scenario ? { scenario } : {}),
-      },
-    );
-    this.#stubIds.push(mapping.id as string);
   }
 }

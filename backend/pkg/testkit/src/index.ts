@@ -18,3 +18,4 @@ export {
   type ReceivedLog,
   type ReceivedSpan,
 } from './otlp-receiver.js';
+export { ScopedWireMock, sequenceStates, type ScopedRequest, type SequenceState } from './scoped-wiremock.js';

@@ -27,6 +27,6 @@ After({ tags: 'not @schema' }, async function (this: TwoWorld, { result }) {
   await this.two?.stop();
   await Promise.all(this.collectors.map((collector) => collector.stop()));
   await this.producer?.disconnect();
-  await this.wiremock.reset();
+  await this.wiremock.deleteStubs();
   await deleteTopics(this.kafka, [...Object.values(this.topics), ...this.extraTopics]);
 });

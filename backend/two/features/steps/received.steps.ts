@@ -1,16 +1,15 @@
 import assert from 'node:assert/strict';
 import { Then } from '@cucumber/cucumber';
-import { eventually } from '@pkg/testkit';
-import type { ThirdPartyRequest } from './wiremock-fixture.js';
+import { eventually, type ScopedRequest } from '@pkg/testkit';
 import type { TwoWorld } from './world.js';
 
 /** The /three calls of one request, recognised by their Idempotency-Key. */
-async function callsFor(world: TwoWorld, requestId: string): Promise<ThirdPartyRequest[]> {
+async function callsFor(world: TwoWorld, requestId: string): Promise<ScopedRequest[]> {
   const calls = await world.wiremock.requests('/three');
   return calls.filter((call) => call.headers['idempotency-key'] === requestId);
 }
 
-async function tokenRequests(world: TwoWorld): Promise<ThirdPartyRequest[]> {
+async function tokenRequests(world: TwoWorld): Promise<ScopedRequest[]> {
   return world.wiremock.requests('/v2/oauth/token');
 }
 
@@ -21,7 +20,7 @@ Then(
     const [original] = this.collector!.on(this.topics.requests, id);
     const calls = await callsFor(this, id);
     assert.equal(calls.length, 1);
-    const [call] = calls as [ThirdPartyRequest];
+    const [call] = calls as [ScopedRequest];
     assert.equal(call.headers.authorization, authorization);
     assert.equal(call.headers['idempotency-key'], id);
     assert.match(call.headers['content-type'] ?? '', /^application\/json/);

@@ -4,11 +4,16 @@ import { setWorldConstructor, World, type IWorldOptions } from '@cucumber/cucumb
 import { createKafka, type Kafka, type Producer } from '@pkg/kafka';
 import { createLogger, type Logger } from '@pkg/logger';
 import { createMetrics } from '@pkg/otel';
-import { databaseUrl, infrastructureFromEnv, uniqueId, type Infrastructure } from '@pkg/testkit';
+import {
+  databaseUrl,
+  infrastructureFromEnv,
+  ScopedWireMock,
+  uniqueId,
+  type Infrastructure,
+} from '@pkg/testkit';
 import { twoConfig, type TwoConfig } from '../../src/config.js';
 import { startTwo, type RunningTwo } from '../../src/service.js';
 import type { Collector, ScenarioTopics } from './kafka-fixture.js';
-import { ScenarioWireMock } from './wiremock-fixture.js';
 
 /** Settings a Given step may change before two starts. */
 export interface ScenarioSettings {
@@ -19,7 +24,7 @@ export interface ScenarioSettings {
 export class TwoWorld extends World {
   readonly infra: Infrastructure = infrastructureFromEnv();
   readonly scope = uniqueId('two');
-  readonly wiremock = new ScenarioWireMock(this.infra.wiremockUrl, `/${this.scope}`);
+  readonly wiremock = new ScopedWireMock(this.infra.wiremockUrl, `/${this.scope}`);
   topics: ScenarioTopics = {
     requests: `${this.scope}.one-request`,
     results: `${this.scope}.three-result`,
