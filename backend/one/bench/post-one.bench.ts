@@ -1,7 +1,7 @@
 // `npm run bench -w @services/one`: loads POST /one against real PostgreSQL and Kafka and, in
 // the same run, a no-I/O Express route as the baseline; writes docs/benchmarks/one-post.{json,md}.
 // Both servers run as child processes (like production); autocannon runs in this process.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -25,9 +25,11 @@ const body = JSON.stringify({
   ],
 });
 
-function start(script: string, env: Record<string, string>): ChildProcess {
+/** A TypeScript script through tsx, or (`compiled`) JavaScript from `tsc -b` the way production runs it. */
+function start(script: string, env: Record<string, string>, compiled = false): ChildProcess {
   mkdirSync(fileURLToPath(new URL('.', `file://${logFile}`)), { recursive: true });
-  const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', script], {
+  const loader = compiled ? [] : ['--conditions=source', '--import', 'tsx'];
+  const child = spawn(process.execPath, [...loader, script], {
     cwd: oneDir,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -72,12 +74,19 @@ async function load(url: string, warmupS = 3) {
 const ready = (url: string) =>
   eventually(async () => (await fetch(url)).status < 500, { timeoutMs: 60_000, message: url });
 
-const one = start('src/main.ts', {
-  ONE_HTTP__PORT: String(ONE_PORT),
-  ONE_DATABASE_URL: process.env.ONE_DATABASE_URL ?? 'postgresql://postgres:postgres@127.0.0.1:54329/one',
-  KAFKA_BROKERS: process.env.KAFKA_BROKERS ?? '127.0.0.1:9092',
-  ONE_LOG__LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info',
-});
+// The compiled build, as `npm start` and the Dockerfile run it (tsc -b is a no-op when up to date).
+execFileSync('npx', ['tsc', '-b', oneDir], { stdio: 'inherit' });
+const one = start(
+  'dist/src/main.js',
+  {
+    ONE_HTTP__PORT: String(ONE_PORT),
+    ONE_DATABASE_URL: process.env.ONE_DATABASE_URL ?? 'postgresql://postgres:postgres@127.0.0.1:54329/one',
+    KAFKA_BROKERS: process.env.KAFKA_BROKERS ?? '127.0.0.1:9092',
+    ONE_LOG__LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info',
+    ONE_TELEMETRY__OTLP_ENABLED: 'false',
+  },
+  true,
+);
 const baseline = start('bench/baseline-server.ts', { PORT: String(BASELINE_PORT) });
 try {
   await ready(`http://127.0.0.1:${ONE_PORT}/readyz`);
@@ -128,7 +137,8 @@ function markdown(report: {
     '# POST /one benchmark',
     '',
     `Run ${report.date} by \`npm run bench -w @services/one\` (${report.setup.duration_s} s per target after a 3 s warm-up, ${report.setup.connections} connections).`,
-    `Machine: ${report.machine.cpus} × ${report.machine.cpu_model}, ${report.machine.memory_gib} GiB, Node ${report.machine.node}; ${report.machine.note}.`,
+    `Machine: ${report.machine.cpus} × ${report.machine.cpu_model}, ${report.machine.memory_gib} GiB, Node ${report.machine.node}, load average ${report.machine.load_average_1m_before} (1 min) before the run; ${report.machine.note}.`,
+    'one runs the compiled build (`node dist/src/main.js`), OTLP export off, against the shared PostgreSQL and Kafka.',
     '',
     '| target | req/s | p50 ms | p99 ms | non-2xx | errors |',
     '|---|---|---|---|---|---|',

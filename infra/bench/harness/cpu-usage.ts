@@ -57,8 +57,15 @@ export function processSeconds(pid: number): number {
   return fields ? (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND : 0;
 }
 
+/**
+ * A parent and its children: the live ones from their own stat, the exited ones from the parent's
+ * cutime/cstime (a PostgreSQL backend that closes moves its CPU time there when it is reaped).
+ */
 function withChildrenSeconds(pid: number): number {
-  let total = processSeconds(pid);
+  const own = statFields(`/proc/${pid}/stat`);
+  let total = own
+    ? (Number(own[11]) + Number(own[12]) + Number(own[13]) + Number(own[14])) / TICKS_PER_SECOND
+    : 0;
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     const fields = statFields(`/proc/${entry}/stat`);
@@ -74,7 +81,7 @@ function machineBusySeconds(): number {
   return (user + nice + system + irq + softirq + steal) / TICKS_PER_SECOND;
 }
 
-/** The fields after the command name (which may contain spaces), so index 1 is ppid, 11/12 utime/stime. */
+/** The fields after the command name (which may contain spaces): 1 ppid, 11/12 utime/stime, 13/14 cutime/cstime. */
 function statFields(path: string): string[] | undefined {
   try {
     const text = readFileSync(path, 'utf8');
