@@ -84,9 +84,4 @@ up() {
   say "up on 127.0.0.1:$PORT, topics ready"
 }
 
-case "${1:-}" in
-  up) up ;;
-  down) stop_pid "$PIDFILE" ;;
-  status) pid_alive "$PIDFILE" && say "running (pid $(cat "$PIDFILE"))" || { say "stopped"; exit 1; } ;;
-  *) echo "usage: $0 up|down|status" >&2; exit 2 ;;
-esac
+pidfile_component "${1:-}"

@@ -93,3 +93,14 @@ node_service() {
   wait_until "$bound" "$log" "service $COMPONENT ($hint)" ready
   say "up on http://127.0.0.1:$port (pid $(cat "$pidfile"), log $log)"
 }
+
+# pidfile_component up|down|status: the entry point of a server this project tracks by $PIDFILE;
+# `up` is the calling script's own function.
+pidfile_component() {
+  case "${1:-}" in
+    up) up ;;
+    down) stop_pid "$PIDFILE" ;;
+    status) if pid_alive "$PIDFILE"; then say "running (pid $(cat "$PIDFILE"))"; else say "stopped"; exit 1; fi ;;
+    *) echo "usage: $0 up|down|status" >&2; exit 2 ;;
+  esac
+}
