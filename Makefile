@@ -13,6 +13,8 @@ $(error INFRA must be docker or native, not '$(INFRA)')
 endif
 
 include infra/versions.env
+# Your own overrides (see .env.example); git-ignored.
+-include .env
 export
 
 # Ports on 127.0.0.1 (both modes). Override them to run a second copy beside the first, e.g.
@@ -228,8 +230,8 @@ typecheck: generate ## TypeScript project-reference build (tsc -b)
 test-unit: generate ## Unit tests (node:test), no infrastructure needed
 	npm run test:unit
 
-test-component: generate ## Gherkin component tests against the running infrastructure
-	npm run test:component
+test-component: generate ## Gherkin component tests against the running infrastructure (one suite: SUITE=backend/two)
+	npm run test:component -- $(SUITE)
 
 .PHONY: tools
 tools: ## Install the command-line tools the tests use (promtool) when missing
