@@ -4,7 +4,7 @@
 // writes docs/benchmarks/bench.{json,md}; stops everything it started.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { Topics } from '@pkg/kafka';
-import { eventually } from '@pkg/testkit';
+import { acceptedRequestMessage, eventually } from '@pkg/testkit';
 import kafkajs from 'kafkajs';
 import { startCpuMeter, type CpuSeconds } from './harness/cpu-usage.js';
 import { startNodeProcess } from './harness/node-process.js';
@@ -208,19 +208,9 @@ async function measureTwoThroughput(system: SystemUnderTest, count: number) {
     for (let from = 0; from < count; from += 1_000) {
       await producer.send({
         topic: Topics.oneRequest,
-        messages: requestIds.slice(from, from + 1_000).map((id) => ({
-          key: id,
-          value: JSON.stringify({
-            version: 1,
-            type: 'one.request.accepted',
-            request_id: id,
-            user_id: 'bench',
-            prompt: 'throughput',
-            data: [{ key: 'k', value: 'v' }],
-            accepted_at: new Date().toISOString(),
-          }),
-          headers: { 'request-id': id, 'event-type': 'one.request.accepted', 'event-version': '1' },
-        })),
+        messages: requestIds
+          .slice(from, from + 1_000)
+          .map((id) => acceptedRequestMessage(id, { userId: 'bench', prompt: 'throughput' })),
       });
     }
   } finally {

@@ -9,7 +9,7 @@ import { Snowflake } from '@pkg/id';
 import { createKafka } from '@pkg/kafka';
 import { createLogger } from '@pkg/logger';
 import { createMetrics } from '@pkg/otel';
-import { databaseUrl, eventually, infrastructureFromEnv } from '@pkg/testkit';
+import { acceptedRequestMessage, databaseUrl, eventually, infrastructureFromEnv } from '@pkg/testkit';
 import { Partitioners } from 'kafkajs';
 import pg from 'pg';
 import { twoConfig } from '../src/config.js';
@@ -54,19 +54,9 @@ await producer.connect();
 for (let start = 0; start < MESSAGES; start += 1_000) {
   await producer.send({
     topic: topics.requests,
-    messages: requestIds.slice(start, start + 1_000).map((id) => ({
-      key: id,
-      value: JSON.stringify({
-        version: 1,
-        type: 'one.request.accepted',
-        request_id: id,
-        user_id: 'bench',
-        prompt: 'benchmark',
-        data: [{ key: 'k', value: 'v' }],
-        accepted_at: new Date().toISOString(),
-      }),
-      headers: { 'request-id': id, 'event-type': 'one.request.accepted', 'event-version': '1' },
-    })),
+    messages: requestIds
+      .slice(start, start + 1_000)
+      .map((id) => acceptedRequestMessage(id, { userId: 'bench', prompt: 'benchmark' })),
   });
 }
 await producer.disconnect();

@@ -19,3 +19,4 @@ export {
   type ReceivedSpan,
 } from './otlp-receiver.js';
 export { ScopedWireMock, sequenceStates, type ScopedRequest, type SequenceState } from './scoped-wiremock.js';
+export { acceptedRequestEvent, acceptedRequestMessage, type AcceptedRequestFields } from './messages.js';

@@ -2,8 +2,8 @@
 // has to be filtered out), a producer acting as service one, and a collector of everything two
 // publishes.
 import { Snowflake } from '@pkg/id';
-import { EventTypes, Headers, headersToStrings, type Kafka, type KafkaMessage } from '@pkg/kafka';
-import { eventually } from '@pkg/testkit';
+import { Headers, headersToStrings, type Kafka, type KafkaMessage } from '@pkg/kafka';
+import { acceptedRequestEvent, acceptedRequestMessage, eventually } from '@pkg/testkit';
 import { Partitioners } from 'kafkajs';
 
 export interface ScenarioTopics {
@@ -27,25 +27,13 @@ export function newRequestId(): string {
   return ids.next();
 }
 
-export function acceptedRequest(requestId: string) {
-  return {
-    version: 1,
-    type: EventTypes.requestAccepted,
-    request_id: requestId,
-    user_id: 'user-42',
-    prompt: 'Summarise the attached data',
-    data: [{ key: 'colour', value: 'blue' }],
-    accepted_at: new Date().toISOString(),
-  };
-}
+/** What service one publishes for a request; its defaults are the user and data the scenarios assert on. */
+export const acceptedRequest = (requestId: string) => acceptedRequestEvent(requestId);
 
 /** The headers service one's relay sets (ARCHITECTURE.md), with a fixed traceparent to follow through. */
 export function requestHeaders(requestId: string): Record<string, string> {
   return {
-    [Headers.requestId]: requestId,
-    [Headers.eventType]: EventTypes.requestAccepted,
-    [Headers.eventVersion]: '1',
-    [Headers.contentType]: 'application/json',
+    ...acceptedRequestMessage(requestId).headers,
     [Headers.traceparent]: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01',
   };
 }
