@@ -11,15 +11,22 @@ import { startStubThirdParty, type StubThirdParty } from './stub-third-party.js'
 
 const run = promisify(execFile);
 
-/** Ports of the private set-up; none of them is a default port of the shared infrastructure. */
+/**
+ * Ports of the private set-up; none of them is a default port of the shared infrastructure. Each
+ * can be moved with an env variable (BENCH_<NAME>_PORT), so two checkouts can drill side by side.
+ */
 export const PORTS = {
-  postgres: Number(process.env.BENCH_POSTGRES_PORT ?? 54_339),
-  kafka: Number(process.env.BENCH_KAFKA_PORT ?? 19_092),
-  one: 18_199,
-  two: 18_182,
-  stub: 18_189,
-  baseline: 18_198,
+  postgres: benchPort('POSTGRES', 54_339),
+  kafka: benchPort('KAFKA', 19_092),
+  one: benchPort('ONE', 18_199),
+  two: benchPort('TWO', 18_182),
+  stub: benchPort('STUB', 18_189),
+  baseline: benchPort('BASELINE', 18_198),
 } as const;
+
+function benchPort(name: string, fallback: number): number {
+  return Number(process.env[`BENCH_${name}_PORT`] ?? fallback);
+}
 
 export interface SystemUnderTest {
   infra: PrivateInfrastructure;
