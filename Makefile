@@ -36,7 +36,9 @@ WIREMOCK_URL ?= http://127.0.0.1:$(WIREMOCK_PORT)
 export POSTGRES_URL DATABASE_URL ONE_DATABASE_URL TWO_DATABASE_URL KAFKA_BROKERS REDIS_URL WIREMOCK_URL
 
 NETWORK := reference-net
-COMPOSE := docker compose --env-file infra/versions.env -f docker-compose.network.yml
+# Each concern is a compose project of its own (reference-kafka, reference-one, …) on the shared
+# network, so starting or stopping one never calls the others' containers orphans.
+COMPOSE = docker compose -p reference-$(1) --env-file infra/versions.env -f docker-compose.network.yml
 NATIVE := infra/native
 
 ##@ Help
@@ -75,14 +77,14 @@ endif
 .PHONY: kafka-up kafka-down
 kafka-up: network-up deps ## Start Kafka (KRaft, 127.0.0.1:9092) and create the topics; AKHQ on :8080 in Docker mode
 ifeq ($(INFRA),docker)
-	$(COMPOSE) -f docker-compose.kafka.yml up -d --wait
+	$(call COMPOSE,kafka) -f docker-compose.kafka.yml up -d --wait
 else
 	@bash $(NATIVE)/kafka.sh up
 endif
 
 kafka-down: ## Stop Kafka
 ifeq ($(INFRA),docker)
-	$(COMPOSE) -f docker-compose.kafka.yml down
+	$(call COMPOSE,kafka) -f docker-compose.kafka.yml down
 else
 	@bash $(NATIVE)/kafka.sh down
 endif
@@ -90,14 +92,14 @@ endif
 .PHONY: postgres-up postgres-down
 postgres-up: network-up ## Start PostgreSQL (127.0.0.1:54329) with databases one, two and reference
 ifeq ($(INFRA),docker)
-	$(COMPOSE) -f docker-compose.postgres.yml up -d --wait
+	$(call COMPOSE,postgres) -f docker-compose.postgres.yml up -d --wait
 else
 	@bash $(NATIVE)/postgres.sh up
 endif
 
 postgres-down: ## Stop PostgreSQL
 ifeq ($(INFRA),docker)
-	$(COMPOSE) -f docker-compose.postgres.yml down
+	$(call COMPOSE,postgres) -f docker-compose.postgres.yml down
 else
 	@bash $(NATIVE)/postgres.sh down
 endif
@@ -105,14 +107,14 @@ endif
 .PHONY: redis-up redis-down
 redis-up: network-up ## Start Redis (127.0.0.1:6379)
 ifeq ($(INFRA),docker)
-	$(COMPOSE) -f docker-compose.redis.yml up -d --wait
+	$(call COMPOSE,redis) -f docker-compose.redis.yml up -d --wait
 else
 	@bash $(NATIVE)/redis.sh up
 endif
 
 redis-down: ## Stop Redis
 ifeq ($(INFRA),docker)
-	$(COMPOSE) -f docker-compose.redis.yml down
+	$(call COMPOSE,redis) -f docker-compose.redis.yml down
 else
 	@bash $(NATIVE)/redis.sh down
 endif
@@ -120,14 +122,14 @@ endif
 .PHONY: wiremock-up wiremock-down
 wiremock-up: network-up deps ## Start WireMock (127.0.0.1:8089) with the mappings in backend/two/wiremock
 ifeq ($(INFRA),docker)
-	$(COMPOSE) -f backend/two/docker-compose.yml up -d --wait wiremock
+	$(call COMPOSE,two) -f backend/two/docker-compose.yml up -d --wait wiremock
 else
 	@bash $(NATIVE)/wiremock.sh up
 endif
 
 wiremock-down: ## Stop WireMock
 ifeq ($(INFRA),docker)
-	$(COMPOSE) -f backend/two/docker-compose.yml stop wiremock
+	$(call COMPOSE,two) -f backend/two/docker-compose.yml rm --stop --force wiremock
 else
 	@bash $(NATIVE)/wiremock.sh down
 endif
@@ -148,28 +150,28 @@ infra-down: ## Stop all infrastructure this project started
 .PHONY: one-up one-down two-up two-down up down
 one-up: postgres-up deps ## Start service one: its database, migrations, then the service on 127.0.0.1:8099
 ifeq ($(INFRA),docker)
-	$(COMPOSE) -f backend/one/docker-compose.yml up -d --wait --build
+	$(call COMPOSE,one) -f backend/one/docker-compose.yml up -d --wait --build
 else
 	@bash backend/one/scripts/native.sh up
 endif
 
 one-down: ## Stop service one (the shared PostgreSQL stays up; see postgres-down)
 ifeq ($(INFRA),docker)
-	$(COMPOSE) -f backend/one/docker-compose.yml down
+	$(call COMPOSE,one) -f backend/one/docker-compose.yml down
 else
 	@bash backend/one/scripts/native.sh down
 endif
 
 two-up: postgres-up wiremock-up deps ## Start service two: its database, migrations, WireMock, then the service on 127.0.0.1:8082
 ifeq ($(INFRA),docker)
-	$(COMPOSE) -f backend/two/docker-compose.yml up -d --wait --build
+	$(call COMPOSE,two) -f backend/two/docker-compose.yml up -d --wait --build
 else
 	@bash backend/two/scripts/native.sh up
 endif
 
 two-down: ## Stop service two (WireMock stays up; see wiremock-down)
 ifeq ($(INFRA),docker)
-	$(COMPOSE) -f backend/two/docker-compose.yml down
+	$(call COMPOSE,two) -f backend/two/docker-compose.yml rm --stop --force two two-migrate
 else
 	@bash backend/two/scripts/native.sh down
 endif
@@ -189,18 +191,26 @@ down: ## Stop both services and all infrastructure
 	-@$(MAKE) one-down
 	@$(MAKE) infra-down
 
+##@ Images
+.PHONY: images test-images
+images: ## Build the service images one:local and two:local (Docker engine, else podman; Node base built locally when no registry answers)
+	@bash infra/images/images.sh build one two
+
+test-images: deps ## Build both images, run migrate + service + HEALTHCHECK + the example request to DELIVERED against the native infra, SIGTERM, clean up
+	@bash infra/images/test-images.sh
+
 ##@ Observability
 .PHONY: observability-up observability-down
 observability-up: network-up ## Start the OTel collector (4317/4318), Tempo, Loki, Prometheus and Grafana on :3000 (Docker only)
 ifeq ($(INFRA),docker)
-	$(COMPOSE) -f observability/docker-compose.yml up -d --wait
+	$(call COMPOSE,observability) -f observability/docker-compose.yml up -d --wait
 else
 	@echo "[observability] the Grafana stack needs a Docker engine (INFRA=docker); the services run fine without it" >&2; exit 1
 endif
 
 observability-down: ## Stop the observability stack (its data volumes stay)
 ifeq ($(INFRA),docker)
-	$(COMPOSE) -f observability/docker-compose.yml down
+	$(call COMPOSE,observability) -f observability/docker-compose.yml down
 else
 	@echo "[observability] native mode: nothing to stop"
 endif

@@ -6,3 +6,4 @@ export {
   type Migration,
   type MigrationResult,
 } from './offline-migrator.js';
+export { runMigrationCommand, type MigrationCommandOptions } from './command.js';
