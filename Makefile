@@ -39,6 +39,14 @@ NETWORK := reference-net
 # Each concern is a compose project of its own (reference-kafka, reference-one, …) on the shared
 # network, so starting or stopping one never calls the others' containers orphans.
 COMPOSE = docker compose -p reference-$(1) --env-file infra/versions.env -f docker-compose.network.yml
+# The compose file of each concern, as the targets below combine them with the network file.
+COMPOSE_FILES_kafka := docker-compose.kafka.yml
+COMPOSE_FILES_postgres := docker-compose.postgres.yml
+COMPOSE_FILES_redis := docker-compose.redis.yml
+COMPOSE_FILES_one := backend/one/docker-compose.yml
+COMPOSE_FILES_two := backend/two/docker-compose.yml
+COMPOSE_FILES_observability := observability/docker-compose.yml
+COMPOSE_CONCERNS := kafka postgres redis one two observability
 NATIVE := infra/native
 
 ##@ Help
@@ -77,14 +85,14 @@ endif
 .PHONY: kafka-up kafka-down
 kafka-up: network-up deps ## Start Kafka (KRaft, 127.0.0.1:9092) and create the topics; AKHQ on :8080 in Docker mode
 ifeq ($(INFRA),docker)
-	$(call COMPOSE,kafka) -f docker-compose.kafka.yml up -d --wait
+	$(call COMPOSE,kafka) -f $(COMPOSE_FILES_kafka) up -d --wait
 else
 	@bash $(NATIVE)/kafka.sh up
 endif
 
 kafka-down: ## Stop Kafka
 ifeq ($(INFRA),docker)
-	$(call COMPOSE,kafka) -f docker-compose.kafka.yml down
+	$(call COMPOSE,kafka) -f $(COMPOSE_FILES_kafka) down
 else
 	@bash $(NATIVE)/kafka.sh down
 endif
@@ -92,14 +100,14 @@ endif
 .PHONY: postgres-up postgres-down
 postgres-up: network-up ## Start PostgreSQL (127.0.0.1:54329) with databases one, two and reference
 ifeq ($(INFRA),docker)
-	$(call COMPOSE,postgres) -f docker-compose.postgres.yml up -d --wait
+	$(call COMPOSE,postgres) -f $(COMPOSE_FILES_postgres) up -d --wait
 else
 	@bash $(NATIVE)/postgres.sh up
 endif
 
 postgres-down: ## Stop PostgreSQL
 ifeq ($(INFRA),docker)
-	$(call COMPOSE,postgres) -f docker-compose.postgres.yml down
+	$(call COMPOSE,postgres) -f $(COMPOSE_FILES_postgres) down
 else
 	@bash $(NATIVE)/postgres.sh down
 endif
@@ -107,14 +115,14 @@ endif
 .PHONY: redis-up redis-down
 redis-up: network-up ## Start Redis (127.0.0.1:6379)
 ifeq ($(INFRA),docker)
-	$(call COMPOSE,redis) -f docker-compose.redis.yml up -d --wait
+	$(call COMPOSE,redis) -f $(COMPOSE_FILES_redis) up -d --wait
 else
 	@bash $(NATIVE)/redis.sh up
 endif
 
 redis-down: ## Stop Redis
 ifeq ($(INFRA),docker)
-	$(call COMPOSE,redis) -f docker-compose.redis.yml down
+	$(call COMPOSE,redis) -f $(COMPOSE_FILES_redis) down
 else
 	@bash $(NATIVE)/redis.sh down
 endif
@@ -122,14 +130,14 @@ endif
 .PHONY: wiremock-up wiremock-down
 wiremock-up: network-up deps ## Start WireMock (127.0.0.1:8089) with the mappings in backend/two/wiremock
 ifeq ($(INFRA),docker)
-	$(call COMPOSE,two) -f backend/two/docker-compose.yml up -d --wait wiremock
+	$(call COMPOSE,two) -f $(COMPOSE_FILES_two) up -d --wait wiremock
 else
 	@bash $(NATIVE)/wiremock.sh up
 endif
 
 wiremock-down: ## Stop WireMock
 ifeq ($(INFRA),docker)
-	$(call COMPOSE,two) -f backend/two/docker-compose.yml rm --stop --force wiremock
+	$(call COMPOSE,two) -f $(COMPOSE_FILES_two) rm --stop --force wiremock
 else
 	@bash $(NATIVE)/wiremock.sh down
 endif
@@ -150,28 +158,28 @@ infra-down: ## Stop all infrastructure this project started
 .PHONY: one-up one-down two-up two-down up down
 one-up: postgres-up deps ## Start service one: its database, migrations, then the service on 127.0.0.1:8099
 ifeq ($(INFRA),docker)
-	$(call COMPOSE,one) -f backend/one/docker-compose.yml up -d --wait --build
+	$(call COMPOSE,one) -f $(COMPOSE_FILES_one) up -d --wait --build
 else
 	@bash backend/one/scripts/native.sh up
 endif
 
 one-down: ## Stop service one (the shared PostgreSQL stays up; see postgres-down)
 ifeq ($(INFRA),docker)
-	$(call COMPOSE,one) -f backend/one/docker-compose.yml down
+	$(call COMPOSE,one) -f $(COMPOSE_FILES_one) down
 else
 	@bash backend/one/scripts/native.sh down
 endif
 
 two-up: postgres-up wiremock-up deps ## Start service two: its database, migrations, WireMock, then the service on 127.0.0.1:8082
 ifeq ($(INFRA),docker)
-	$(call COMPOSE,two) -f backend/two/docker-compose.yml up -d --wait --build
+	$(call COMPOSE,two) -f $(COMPOSE_FILES_two) up -d --wait --build
 else
 	@bash backend/two/scripts/native.sh up
 endif
 
 two-down: ## Stop service two (WireMock stays up; see wiremock-down)
 ifeq ($(INFRA),docker)
-	$(call COMPOSE,two) -f backend/two/docker-compose.yml rm --stop --force two two-migrate
+	$(call COMPOSE,two) -f $(COMPOSE_FILES_two) rm --stop --force two two-migrate
 else
 	@bash backend/two/scripts/native.sh down
 endif
@@ -192,9 +200,18 @@ down: ## Stop both services and all infrastructure
 	@$(MAKE) infra-down
 
 ##@ Images
-.PHONY: images test-images
+.PHONY: images compose-check test-images
 images: ## Build the service images one:local and two:local (Docker engine, else podman; Node base built locally when no registry answers)
 	@bash infra/images/images.sh build one two
+
+compose-check: ## Load every compose file set the targets use with Compose's own loader (compose-go): schema, interpolation, merge, references
+ifeq ($(shell command -v go),)
+	@docker compose version >/dev/null 2>&1 || { echo "[compose-check] needs Go (builds compose-go) or the Docker compose plugin" >&2; exit 1; }
+	@$(foreach c,$(COMPOSE_CONCERNS),$(call COMPOSE,$(c)) -f $(COMPOSE_FILES_$(c)) config --quiet && echo "[compose-check] reference-$(c): ok" &&) true
+else
+	@cd infra/compose-check && go build -o $(CURDIR)/.data/bin/compose-check .
+	@$(foreach c,$(COMPOSE_CONCERNS),$(subst docker compose,.data/bin/compose-check,$(call COMPOSE,$(c))) -f $(COMPOSE_FILES_$(c)) &&) true
+endif
 
 test-images: deps ## Build both images, run migrate + service + HEALTHCHECK + the example request to DELIVERED against the native infra, SIGTERM, clean up
 	@bash infra/images/test-images.sh
@@ -203,14 +220,14 @@ test-images: deps ## Build both images, run migrate + service + HEALTHCHECK + th
 .PHONY: observability-up observability-down
 observability-up: network-up ## Start the OTel collector (4317/4318), Tempo, Loki, Prometheus and Grafana on :3000 (Docker only)
 ifeq ($(INFRA),docker)
-	$(call COMPOSE,observability) -f observability/docker-compose.yml up -d --wait
+	$(call COMPOSE,observability) -f $(COMPOSE_FILES_observability) up -d --wait
 else
 	@echo "[observability] the Grafana stack needs a Docker engine (INFRA=docker); the services run fine without it" >&2; exit 1
 endif
 
 observability-down: ## Stop the observability stack (its data volumes stay)
 ifeq ($(INFRA),docker)
-	$(call COMPOSE,observability) -f observability/docker-compose.yml down
+	$(call COMPOSE,observability) -f $(COMPOSE_FILES_observability) down
 else
 	@echo "[observability] native mode: nothing to stop"
 endif
@@ -247,10 +264,13 @@ test-component: generate ## Gherkin component tests against the running infrastr
 tools: ## Install the command-line tools the tests use (promtool) when missing
 	@bash $(NATIVE)/tools.sh
 
-test: generate tools ## Everything CI runs: infra up, lint, typecheck, unit + component tests, infra down, quick fault drills
+test: generate tools ## Everything CI runs: compose check, infra up, lint, typecheck, unit + component tests, images, infra down, quick fault drills
+	@$(MAKE) compose-check
 	@$(MAKE) infra-up
 	@$(MAKE) kafka-up  # a second time: every *-up is idempotent
-	@status=0; npm test || status=$$?; $(MAKE) infra-down; \
+	@status=0; npm test || status=$$?; \
+	  if [ $$status -eq 0 ]; then $(MAKE) test-images || status=$$?; fi; \
+	  $(MAKE) infra-down; \
 	  if [ "$(INFRA)" = native ]; then bash $(NATIVE)/check-down.sh || status=$$?; fi; \
 	  if [ $$status -eq 0 ]; then $(MAKE) faults-quick || status=$$?; fi; exit $$status
 

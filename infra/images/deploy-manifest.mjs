@@ -1,6 +1,7 @@
 // Lays out what one service's runtime image needs, in a folder of its own (the Dockerfile's
-// /deploy): the service's package.json, config.yaml, prisma/migrations and compiled dist/src; the
-// backend/pkg libraries it depends on (package.json + dist/src), found by following @pkg/*
+// /deploy): the service's package.json, config.yaml, prisma/migrations and compiled code (dist/
+// without the tests, features and benchmarks); the backend/pkg libraries it depends on (the same),
+// found by following @pkg/*
 // dependencies; the health check; and a root package.json whose workspaces are only those
 // folders, next to the repository's lockfile. `npm install --omit=dev` there then installs that
 // service's production dependencies at the lockfile's versions, and nothing of the other service,
@@ -31,14 +32,16 @@ while (pending.length > 0) {
   }
 }
 
+// Compiled tests, features, benchmarks and build bookkeeping stay behind.
+const NOT_RUNTIME = /\/dist\/(test|features|bench|scripts)(\/|$)|\.tsbuildinfo$/;
 const copy = (from, to = from) => {
   if (!existsSync(join(root, from))) return;
   mkdirSync(dirname(join(target, to)), { recursive: true });
-  cpSync(join(root, from), join(target, to), { recursive: true });
+  cpSync(join(root, from), join(target, to), { recursive: true, filter: (path) => !NOT_RUNTIME.test(path) });
 };
 for (const dir of workspaces) {
   copy(`${dir}/package.json`);
-  copy(`${dir}/dist/src`);
+  copy(`${dir}/dist`);
 }
 copy(`${serviceDir}/config.yaml`);
 copy(`${serviceDir}/prisma/migrations`);

@@ -14,6 +14,7 @@
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { setTimeout as delay } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { eventually } from '@pkg/testkit';
 import pg from 'pg';
@@ -81,13 +82,20 @@ async function migrate(service: Service): Promise<void> {
     services: Record<string, { command?: string[] }>;
   };
   const command = compose.services[`${service.name}-migrate`]?.command;
-  if (!Array.isArray(command)) throw new Error(`backend/${service.name}/docker-compose.yml has no ${service.name}-migrate command`);
+  if (!Array.isArray(command))
+    throw new Error(`backend/${service.name}/docker-compose.yml has no ${service.name}-migrate command`);
   const { stdout } = await engine([
-    'run', '--rm', '--network', 'host',
-    '-e', `${service.name.toUpperCase()}_DATABASE_URL=${service.database}`,
-    `${service.name}:${TAG}`, ...command,
+    'run',
+    '--rm',
+    '--network',
+    'host',
+    '-e',
+    `${service.name.toUpperCase()}_DATABASE_URL=${service.database}`,
+    `${service.name}:${TAG}`,
+    ...command,
   ]);
-  if (!/\b1 applied\b|\b[1-9]\d* applied\b/.test(stdout)) throw new Error(`${service.name}'s migrate command applied nothing: ${stdout}`);
+  if (!/\b1 applied\b|\b[1-9]\d* applied\b/.test(stdout))
+    throw new Error(`${service.name}'s migrate command applied nothing: ${stdout}`);
   console.log(`[test-images] ${service.name}: ${command.join(' ')} → ${stdout.trim().split('\n').at(-1)}`);
 }
 
@@ -95,25 +103,49 @@ async function migrate(service: Service): Promise<void> {
 async function start(service: Service): Promise<void> {
   const prefix = service.name.toUpperCase();
   const name = containerName(service);
-  const env = { ...service.env, [`${prefix}_DATABASE_URL`]: service.database, [`${prefix}_HTTP__PORT`]: String(service.port) };
-  await engine(['run', '-d', '--name', name, '--network', 'host', ...Object.entries(env).flatMap(([key, value]) => ['-e', `${key}=${value}`]), `${service.name}:${TAG}`]);
+  const env = {
+    ...service.env,
+    [`${prefix}_DATABASE_URL`]: service.database,
+    [`${prefix}_HTTP__PORT`]: String(service.port),
+  };
+  await engine([
+    'run',
+    '-d',
+    '--name',
+    name,
+    '--network',
+    'host',
+    ...Object.entries(env).flatMap(([key, value]) => ['-e', `${key}=${value}`]),
+    `${service.name}:${TAG}`,
+  ]);
   started.push(name);
 }
 
 /** 2 and 3: /healthz and /readyz answer 200; the image's HEALTHCHECK command passes inside the container. */
 async function healthy(service: Service): Promise<void> {
-  for (const path of ['/healthz', '/readyz']) {
-    await eventually(
-      async () => (await fetch(`http://127.0.0.1:${service.port}${path}`).catch(() => undefined))?.status === 200,
-      { timeoutMs: STEP_TIMEOUT_MS, intervalMs: 500, message: `${service.name} ${path} answers 200` },
-    );
-  }
   const name = containerName(service);
+  for (const path of ['/healthz', '/readyz']) {
+    const deadline = Date.now() + STEP_TIMEOUT_MS;
+    for (;;) {
+      const response = await fetch(`http://127.0.0.1:${service.port}${path}`).catch(() => undefined);
+      if (response?.status === 200) break;
+      // A container that exited will never answer: say so now rather than at the bound.
+      const { stdout: running } = await engine(['inspect', '--format', '{{.State.Running}}', name]);
+      if (running.trim() !== 'true')
+        throw new Error(`${service.name}'s container exited before ${path} answered`);
+      if (Date.now() > deadline)
+        throw new Error(`${service.name} ${path}: no 200 within ${STEP_TIMEOUT_MS / 1_000} s`);
+      await delay(500);
+    }
+  }
   const { stdout } = await engine(['inspect', '--format', '{{json .Config.Healthcheck.Test}}', name]);
   const test = JSON.parse(stdout) as string[] | null;
-  if (!test || test[0] !== 'CMD') throw new Error(`${service.name}'s image has no exec-form HEALTHCHECK (got ${stdout.trim()})`);
+  if (!test || test[0] !== 'CMD')
+    throw new Error(`${service.name}'s image has no exec-form HEALTHCHECK (got ${stdout.trim()})`);
   await engine(['exec', name, ...test.slice(1)]);
-  console.log(`[test-images] ${service.name}: /healthz, /readyz 200; HEALTHCHECK ${test.slice(1).join(' ').slice(0, 40)}… passed`);
+  console.log(
+    `[test-images] ${service.name}: /healthz, /readyz 200; HEALTHCHECK ${test.slice(1).join(' ').slice(0, 40)}… passed`,
+  );
 }
 
 /** 4. The README's example request, sent as the README sends it, until DELIVERED. */
@@ -122,8 +154,13 @@ async function exampleRequestIsDelivered(): Promise<void> {
   const body = /curl -i -X POST localhost:8099\/one [^\n]*\\\n\s*-d '([^']+)'/.exec(readme)?.[1];
   if (!body) throw new Error("README.md has no `curl -i -X POST localhost:8099/one … -d '…'` example");
   const oneUrl = `http://127.0.0.1:${SERVICES[0]!.port}`;
-  const response = await fetch(`${oneUrl}/one`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
-  if (response.status !== 201) throw new Error(`POST /one answered ${response.status}: ${await response.text()}`);
+  const response = await fetch(`${oneUrl}/one`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body,
+  });
+  if (response.status !== 201)
+    throw new Error(`POST /one answered ${response.status}: ${await response.text()}`);
   const { request_id: id } = (await response.json()) as { request_id: string };
   let status = '';
   await eventually(
@@ -131,7 +168,11 @@ async function exampleRequestIsDelivered(): Promise<void> {
       status = ((await (await fetch(`${oneUrl}/one/${id}`)).json()) as { status: string }).status;
       return status === 'DELIVERED';
     },
-    { timeoutMs: STEP_TIMEOUT_MS, intervalMs: 500, message: `request ${id} DELIVERED (last status: ${status})` },
+    {
+      timeoutMs: STEP_TIMEOUT_MS,
+      intervalMs: 500,
+      message: `request ${id} DELIVERED (last status: ${status})`,
+    },
   );
   console.log(`[test-images] POST /one → 201 ${id} → ${status} through the containerized two`);
 }
@@ -155,7 +196,9 @@ async function engine(args: string[]): Promise<{ stdout: string; stderr: string 
     return await run('bash', [ENGINE, ...args], { timeout: STEP_TIMEOUT_MS, maxBuffer: 16 * 1024 * 1024 });
   } catch (error) {
     const { stderr, stdout } = error as { stderr?: string; stdout?: string };
-    throw new Error(`${args.slice(0, 2).join(' ')} failed: ${(stderr || stdout || String(error)).trim()}`);
+    throw new Error(`${args.slice(0, 2).join(' ')} failed: ${(stderr || stdout || String(error)).trim()}`, {
+      cause: error,
+    });
   }
 }
 
