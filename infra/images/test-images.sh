@@ -10,7 +10,10 @@ COMPONENT=test-images
 if [ "$IMAGE_ENGINE" = podman ]; then
   export IMAGE_STORAGE="$DATA_DIR/image-test-storage"
   cleanup() {
-    podman --root "$IMAGE_STORAGE/root" --runroot "$IMAGE_STORAGE/run" system reset --force >/dev/null 2>&1 || true
+    # Containers first (the test removed its own; this catches an interrupted run), then every
+    # image and layer: the storage folder itself.
+    engine rm --all --force >/dev/null 2>&1 || true
+    engine system reset --force >/dev/null 2>&1 || true
     rm -rf "$IMAGE_STORAGE"
     say "removed the test's containers, images and build storage"
   }
