@@ -18,10 +18,11 @@ type PackageJson = { workspaces?: string[]; engines?: { node?: string } };
 const root = JSON.parse(read('package.json')) as PackageJson;
 const minimum = /^>=(\d+\.\d+(?:\.\d+)?)$/.exec(root.engines?.node ?? '')?.[1];
 
-const newer = (a: string, b: string) => {
-  const [x, y] = [a, b].map((v) => v.split('.').map(Number));
-  for (let i = 0; i < 3; i++) if ((x[i] ?? 0) !== (y[i] ?? 0)) return (x[i] ?? 0) > (y[i] ?? 0);
-  return true;
+/** a >= b, for versions "X.Y" or "X.Y.Z". */
+const atLeast = (a: string, b: string) => {
+  const [x, y] = [a, b].map((v) => (v + '.0.0').split('.').slice(0, 3).map(Number)) as [number[], number[]];
+  const i = x.findIndex((part, j) => part !== y[j]);
+  return i === -1 || x[i]! > y[i]!;
 };
 
 describe('the pinned Node.js version', () => {
@@ -34,7 +35,7 @@ describe('the pinned Node.js version', () => {
 
   it('satisfies the engines of the root package.json (">=X.Y"), and every workspace states the same', () => {
     assert.ok(minimum, `root engines.node is ">=X.Y", not ${root.engines?.node}`);
-    assert.ok(newer(pinned!, minimum), `NODE_VERSION ${pinned} >= ${minimum}`);
+    assert.ok(atLeast(pinned!, minimum), `NODE_VERSION ${pinned} >= ${minimum}`);
     const workspaces = globSync(
       (root.workspaces ?? []).map((w) => `${w}/package.json`),
       { cwd: ROOT },
