@@ -247,14 +247,23 @@ test-component: generate ## Gherkin component tests against the running infrastr
 tools: ## Install the command-line tools the tests use (promtool) when missing
 	@bash $(NATIVE)/tools.sh
 
+# Whatever fails after the infrastructure starts (an *-up, a test) or interrupts the run (Ctrl-C,
+# SIGTERM), the infrastructure is stopped again and, in native mode, check-down proves it.
+# kafka-up runs a second time on purpose: every *-up is idempotent.
 test: generate tools ## Everything CI runs: infra up, lint, typecheck, unit + component tests, infra down, quick fault drills
-	@$(MAKE) infra-up
-	@$(MAKE) kafka-up  # a second time: every *-up is idempotent
-	@status=0; npm test || status=$$?; $(MAKE) infra-down; \
-	  if [ "$(INFRA)" = native ]; then bash $(NATIVE)/check-down.sh || status=$$?; fi; \
-	  if [ $$status -eq 0 ]; then $(MAKE) faults-quick || status=$$?; fi; exit $$status
+	@status=0; \
+	teardown() { \
+	  $(MAKE) infra-down || status=1; \
+	  if [ "$(INFRA)" = native ]; then bash $(NATIVE)/check-down.sh || status=1; fi; \
+	}; \
+	trap 'trap - INT TERM; echo "[test] interrupted: stopping the infrastructure" >&2; teardown; exit 130' INT TERM; \
+	{ $(MAKE) infra-up && $(MAKE) kafka-up && npm test; } || status=$$?; \
+	teardown; \
+	if [ $$status -eq 0 ]; then $(MAKE) faults-quick || status=$$?; fi; \
+	exit $$status
 
 ##@ Housekeeping
 .PHONY: clean
-clean: infra-down ## Stop everything and delete build output and local data (.data/)
+clean: infra-down ## Stop everything and delete build output and local data (.data/, and a PostgreSQL cluster kept outside it)
+	bash $(NATIVE)/postgres.sh purge
 	rm -rf .data dist backend/*/dist backend/pkg/*/dist reference/*/dist infra/dist
