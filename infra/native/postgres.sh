@@ -26,8 +26,9 @@ find_bin() {
   [ -n "$dir" ] && [ -x "$dir/pg_ctl" ] && echo "$dir"
 }
 
+# From / : the PostgreSQL tools change back to the working directory, which user postgres may not enter.
 as_owner() {
-  if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+  if [ "$(id -u)" -eq 0 ]; then (cd / && runuser -u postgres -- "$@"); else "$@"; fi
 }
 
 # As root, with no cluster yet: keep it in .data/postgres when user postgres can enter that folder,
