@@ -266,4 +266,5 @@ test: generate tools ## Everything CI runs: infra up, lint, typecheck, unit + co
 .PHONY: clean
 clean: infra-down ## Stop everything and delete build output and local data (.data/, and a PostgreSQL cluster kept outside it)
 	bash $(NATIVE)/postgres.sh purge
+	DATA_DIR=$(CURDIR)/.data/bench bash $(NATIVE)/postgres.sh purge  # the bench and fault drills' own cluster
 	rm -rf .data dist backend/*/dist backend/pkg/*/dist reference/*/dist infra/dist
