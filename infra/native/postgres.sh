@@ -44,7 +44,7 @@ place_cluster() {
   install -d -o postgres -g postgres -m 755 "$home/event-driven-reference"
   install -d -o postgres -g postgres -m 700 "$HOME_DIR"
   rm -rf "$LINK"; ln -s "$HOME_DIR" "$LINK"
-  say "user postgres cannot enter $DATA_DIR (a folder above it is private): the cluster lives in $HOME_DIR (.data/postgres links there)"
+  say "user postgres cannot enter $DATA_DIR (a folder above it is private): the cluster lives in $HOME_DIR (${LINK#"$REPO_ROOT"/} links there)"
 }
 
 purge() {
