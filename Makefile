@@ -260,6 +260,10 @@ test-unit: generate ## Unit tests (node:test), no infrastructure needed
 test-component: generate ## Gherkin component tests against the running infrastructure (one suite: SUITE=backend/two)
 	npm run test:component -- $(SUITE)
 
+.PHONY: snippets-check
+snippets-check: deps ## Copy each reference/* snippet out of the monorepo, npm ci (the monorepo's locked versions), npm test against the running infrastructure
+	node --import tsx infra/snippets/check-standalone.ts
+
 .PHONY: tools
 tools: ## Install the command-line tools the tests use (promtool) when missing
 	@bash $(NATIVE)/tools.sh
@@ -269,6 +273,7 @@ test: generate tools ## Everything CI runs: compose check, infra up, lint, typec
 	@$(MAKE) infra-up
 	@$(MAKE) kafka-up  # a second time: every *-up is idempotent
 	@status=0; npm test || status=$$?; \
+	  if [ $$status -eq 0 ]; then $(MAKE) snippets-check || status=$$?; fi; \
 	  if [ $$status -eq 0 ]; then $(MAKE) test-images || status=$$?; fi; \
 	  $(MAKE) infra-down; \
 	  if [ "$(INFRA)" = native ]; then bash $(NATIVE)/check-down.sh || status=$$?; fi; \
