@@ -22,6 +22,8 @@ interface RollbackWorld {
   firstSchema: SchemaSnapshot;
 }
 
+// POSTGRES_URL is read here rather than through @pkg/testkit, which would be this library's only
+// development dependency; the Makefile and the component-test runner both set it.
 function serverUrl(database: string): string {
   const postgres = process.env.POSTGRES_URL;
   if (!postgres) throw new Error('POSTGRES_URL is not set (the Makefile and npm run test:component set it)');
