@@ -191,6 +191,13 @@ async function checkSnippet(dir: string, lock: Lockfile): Promise<{ ok: boolean;
   }
   const copy = join(mkdtempSync(join(tmpdir(), 'snippet-')), name);
   try {
+    // Node looks for packages in every parent's node_modules: one there would hide a missing dependency.
+    for (let parent = dirname(copy); ; parent = dirname(parent)) {
+      if (existsSync(join(parent, 'node_modules'))) {
+        throw new Error(`${join(parent, 'node_modules')} would leak into the copy`);
+      }
+      if (parent === dirname(parent)) break;
+    }
     cpSync(dir, copy, { recursive: true, filter: (source) => !SKIP.has(basename(source)) });
     const lockfile = standaloneLock(lock, relative(repoRoot, dir), manifest);
     writeFileSync(join(copy, 'package-lock.json'), `${JSON.stringify(lockfile, null, 2)}\n`);
