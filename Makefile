@@ -270,6 +270,10 @@ test-unit: generate ## Unit tests (node:test), no infrastructure needed
 test-component: generate ## Gherkin component tests against the running infrastructure (one suite: SUITE=backend/two)
 	npm run test:component -- $(SUITE)
 
+.PHONY: snippets-check
+snippets-check: deps ## Copy each reference/* snippet out of the monorepo, npm ci (the monorepo's locked versions), npm test against the running infrastructure
+	node --import tsx infra/snippets/check-standalone.ts
+
 .PHONY: tools
 tools: ## Install the command-line tools the tests use (promtool) when missing
 	@bash $(NATIVE)/tools.sh
@@ -285,7 +289,7 @@ test: generate tools ## Everything CI runs: compose check, infra up, lint, typec
 	  if [ "$(INFRA)" = native ]; then bash $(NATIVE)/check-down.sh || status=1; fi; \
 	}; \
 	trap 'trap - INT TERM; echo "[test] interrupted: stopping the infrastructure" >&2; teardown; exit 130' INT TERM; \
-	{ $(MAKE) infra-up && $(MAKE) kafka-up && npm test && $(MAKE) test-images; } || status=$$?; \
+	{ $(MAKE) infra-up && $(MAKE) kafka-up && npm test && $(MAKE) snippets-check && $(MAKE) test-images; } || status=$$?; \
 	teardown; \
 	if [ $$status -eq 0 ]; then $(MAKE) faults-quick || status=$$?; fi; \
 	exit $$status

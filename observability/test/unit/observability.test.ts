@@ -371,6 +371,109 @@ describe('Grafana provisioning', () => {
   }
 });
 
+describe('links from metrics to traces', () => {
+  const byUid = new Map(datasources.map((source) => [String(source.uid), (source.jsonData ?? {}) as Json]));
+  const dashboards = dashboardFiles.map((file) => ({
+    name: relative(observability, file),
+    dashboard: JSON.parse(readFileSync(file, 'utf8')) as Json,
+  }));
+  // Who writes exemplars into Prometheus, and under which trace-id label. Tempo's metrics generator
+  // labels them `traceID` (fixed in Tempo) when its remote write sends exemplars. The services'
+  // Node.js metrics SDK records none, on OTLP or on /metrics: their histograms carry no exemplars.
+  const tempoRemoteWrites = ((readYaml(at('tempo/tempo.yaml')).metrics_generator as Json).storage as Json)
+    .remote_write as Json[];
+  const exemplarLabels = tempoRemoteWrites.some((write) => write.send_exemplars === true) ? ['traceID'] : [];
+  /** Metrics that can have exemplars: what Tempo derives from spans (span metrics, service graph). */
+  const hasExemplars = (metric: string) => /^traces_(spanmetrics|service_graph)_/.test(metric);
+  const metricsOf = (expr: string) =>
+    [...expr.matchAll(/\b([a-zA-Z_:][a-zA-Z0-9_:]*)\s*\{/g)].map((match) => match[1]!);
+  const serviceMetric = /^(one|two|http_server)_/;
+
+  it("maps exactly the exemplar trace-id labels that are written (Tempo's traceID) to Tempo", () => {
+    const destinations = (byUid.get('prometheus')!.exemplarTraceIdDestinations ?? []) as Json[];
+    assert.deepEqual(
+      destinations.map((destination) => [destination.name, destination.datasourceUid]).sort(),
+      exemplarLabels.map((label) => [label, 'tempo']),
+    );
+  });
+
+  for (const { name, dashboard } of dashboards) {
+    it(`${name}: asks for exemplars only on queries of metrics that have them`, () => {
+      for (const panel of allPanels(dashboard.panels)) {
+        for (const target of (Array.isArray(panel.targets) ? panel.targets : []).filter(isObject)) {
+          if (target.exemplar !== true) continue;
+          const metrics = metricsOf(String(target.expr));
+          assert.ok(
+            metrics.length > 0 && metrics.every(hasExemplars),
+            `panel "${String(panel.title)}" asks for exemplars of ${metrics.join(', ')}, which carry none`,
+          );
+        }
+      }
+    });
+
+    it(`${name}: promises exemplars only where a query asks for them`, () => {
+      const variables = ((dashboard.templating as Json | undefined)?.list ?? []) as Json[];
+      for (const variable of variables) {
+        assert.doesNotMatch(
+          String(variable.description ?? ''),
+          /exemplar/i,
+          `variable ${String(variable.name)}`,
+        );
+      }
+      for (const panel of allPanels(dashboard.panels)) {
+        const asks = (Array.isArray(panel.targets) ? panel.targets : []).some(
+          (target) => isObject(target) && target.exemplar === true,
+        );
+        if (!asks) {
+          assert.doesNotMatch(
+            String(panel.description ?? ''),
+            /exemplar|diamond/i,
+            `panel "${String(panel.title)}" promises exemplars but none of its queries asks for them`,
+          );
+        }
+      }
+    });
+  }
+
+  describe('traces to metrics (Tempo datasource)', () => {
+    const queries = ((byUid.get('tempo')!.tracesToMetrics as Json).queries ?? []) as Json[];
+
+    it('filters one ingest path on every service metric, so no rate is counted twice', () => {
+      assert.ok(queries.length > 0);
+      for (const query of queries) {
+        const expr = String(query.query);
+        for (const selector of expr.matchAll(/\b([a-z_:][a-z0-9_:]*)\s*\{([^}]*)\}/g)) {
+          if (!serviceMetric.test(selector[1]!)) continue;
+          assert.match(
+            selector[2]!,
+            /\bingest_path\s*=\s*"(otlp|scrape)"/,
+            `"${String(query.name)}": ${expr}`,
+          );
+        }
+      }
+    });
+
+    it("offers a query on each service's own metrics, so a span of either service finds some", () => {
+      const metrics = queries.flatMap((query) => metricsOf(String(query.query)));
+      for (const [service, own] of [
+        ['one', /^(one|http_server)_/],
+        ['two', /^two_/],
+      ] as const) {
+        assert.ok(
+          metrics.some((metric) => own.test(metric)),
+          `no traces-to-metrics query on ${service}'s metrics`,
+        );
+      }
+    });
+
+    it("selects the span's service through $__tags (service.name → job)", () => {
+      const tags = (byUid.get('tempo')!.tracesToMetrics as Json).tags as Json[];
+      assert.deepEqual(tags, [{ key: 'service.name', value: 'job' }]);
+      for (const query of queries) assert.match(String(query.query), /\$\$?__tags/, String(query.name));
+    });
+  });
+});
+
 describe('observability/README.md', () => {
   it('gives an Explore URL example that opens a trace id on the provisioned Tempo datasource', () => {
     const readme = readFileSync(at('README.md'), 'utf8');

@@ -1,6 +1,8 @@
 // one's migrate command: `node dist/src/migrations/main.js` in the image (what the compose
 // `one-migrate` service and a Kubernetes Job run), `npm run migrate -w backend/one` in a checkout.
-// Offline: no Prisma schema engine needed (see @pkg/migrate).
+// No arguments applies the pending migrations; `down [steps]` rolls back the newest ones with their
+// down.sql (`npm run migrate -w backend/one -- down 1`). Offline: no Prisma schema engine needed
+// (see @pkg/migrate).
 import { fileURLToPath } from 'node:url';
 import { runMigrationCommand } from '@pkg/migrate';
 
@@ -11,4 +13,5 @@ await runMigrationCommand({
   service: 'one',
   databaseUrl: process.env.ONE_DATABASE_URL ?? 'postgresql://postgres:postgres@127.0.0.1:54329/one',
   migrationsDir: fileURLToPath(new URL(`${packageRoot}prisma/migrations`, import.meta.url)),
+  args: process.argv.slice(2),
 });

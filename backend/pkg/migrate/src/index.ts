@@ -2,8 +2,17 @@ export {
   applyMigrations,
   migrationChecksum,
   readMigrations,
+  rollbackMigrations,
   type MigrateOptions,
   type Migration,
   type MigrationResult,
+  type RollbackOptions,
+  type RollbackResult,
 } from './offline-migrator.js';
-export { runMigrationCommand, type MigrationCommandOptions } from './command.js';
+export {
+  MIGRATION_USAGE,
+  parseMigrationCommand,
+  runMigrationCommand,
+  type MigrationCommand,
+  type MigrationCommandOptions,
+} from './command.js';
