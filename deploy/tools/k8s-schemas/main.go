@@ -21,6 +21,9 @@ type schema = map[string]any
 
 var definitions map[string]schema
 
+// quantity is the serialization format of resource.Quantity (k8s.io/apimachinery/pkg/api/resource).
+const quantity = `^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)(([KMGTPE]i)|[numkMGTPE]|[eE][+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+))?$`
+
 func main() {
 	swagger := flag.String("swagger", "", "path to api/openapi-spec/swagger.json")
 	out := flag.String("out", "", "output folder")
@@ -89,7 +92,7 @@ func inline(node any, seen map[string]bool) any {
 			return schema{"oneOf": []any{schema{"type": "string"}, schema{"type": "integer"}}}
 		}
 		if _, isQuantity := n["description"].(string); isQuantity && strings.HasPrefix(n["description"].(string), "Quantity is a fixed-point") {
-			return schema{"oneOf": []any{schema{"type": "string"}, schema{"type": "number"}}}
+			return schema{"oneOf": []any{schema{"type": "string", "pattern": quantity}, schema{"type": "number"}}}
 		}
 		result := schema{}
 		for key, value := range n {

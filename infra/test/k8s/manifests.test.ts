@@ -37,7 +37,9 @@ function find(objects: Obj[], kind: string, name: string): Obj {
 
 /** What backend/<service>/docker-compose.yml says: image name, HTTP port, migrate command. */
 function compose(service: string) {
-  const file = parse(readFileSync(join(ROOT, `backend/${service}/docker-compose.yml`), 'utf8'), { merge: true }) as Obj;
+  const file = parse(readFileSync(join(ROOT, `backend/${service}/docker-compose.yml`), 'utf8'), {
+    merge: true,
+  }) as Obj;
   const app = file.services[service];
   return {
     image: app.image as string,
