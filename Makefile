@@ -300,6 +300,7 @@ tools: ## Install the command-line tools the tests use (promtool) when missing
 	@bash $(NATIVE)/tools.sh
 
 test: generate tools ## Everything CI runs: compose check, infra up, lint, typecheck, unit + component tests, images, infra down, quick fault drills
+	@$(MAKE) k8s-check
 	@$(MAKE) compose-check
 	@$(MAKE) infra-up
 	@$(MAKE) kafka-up  # a second time: every *-up is idempotent
