@@ -248,8 +248,8 @@ k8s-check: deps $(DEPLOY_TOOLS) $(K8S_SCHEMAS)/.generated ## Render deploy/k8s o
 	@$(KUBECONFORM) deploy/k8s/secret.example.yaml
 	@node --conditions=source --import tsx --test --test-reporter=spec infra/test/k8s/manifests.test.ts
 
-workflow-check: $(DEPLOY_TOOLS) ## Lint .github/workflows with actionlint (offline)
-	.data/bin/actionlint -color=never
+workflow-check: $(DEPLOY_TOOLS) tools ## Lint .github/workflows with actionlint (offline)
+	.data/bin/actionlint -no-color
 
 ##@ Observability
 .PHONY: observability-up observability-down
@@ -300,7 +300,7 @@ tools: ## Install the command-line tools the tests use (promtool) when missing
 	@bash $(NATIVE)/tools.sh
 
 test: generate tools ## Everything CI runs: compose check, infra up, lint, typecheck, unit + component tests, images, infra down, quick fault drills
-	@$(MAKE) k8s-check
+	@$(MAKE) k8s-check workflow-check
 	@$(MAKE) compose-check
 	@$(MAKE) infra-up
 	@$(MAKE) kafka-up  # a second time: every *-up is idempotent
