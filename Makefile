@@ -155,7 +155,7 @@ infra-down: ## Stop all infrastructure this project started
 ##@ Services
 # Each service owns a script with up|down for native mode (background process, log under .data/logs)
 # and a compose file for Docker mode.
-.PHONY: one-up one-down two-up two-down up down
+.PHONY: one-up one-down two-up two-down up down dev
 one-up: postgres-up deps ## Start service one: its database, migrations, then the service on 127.0.0.1:8099
 ifeq ($(INFRA),docker)
 	$(call COMPOSE,one) -f $(COMPOSE_FILES_one) up -d --wait --build
@@ -191,6 +191,9 @@ demo: deps ## Start everything (make up), send the example request, print its id
 .PHONY: replay
 replay: deps ## Re-publish dead letters to one-request: make replay [REQUEST_ID=<id>] [LIMIT=100]
 	npm run replay -w backend/two -- $(if $(REQUEST_ID),--request-id $(REQUEST_ID)) --limit $(or $(LIMIT),100)
+
+dev: deps ## Infrastructure up, migrations, one and two in watch mode with .env, logs prefixed; Ctrl-C stops what it started
+	@bash infra/dev.sh
 
 up: infra-up one-up two-up ## Start all infrastructure and both services in the background
 
