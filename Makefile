@@ -155,7 +155,7 @@ infra-down: ## Stop all infrastructure this project started
 ##@ Services
 # Each service owns a script with up|down for native mode (background process, log under .data/logs)
 # and a compose file for Docker mode.
-.PHONY: one-up one-down two-up two-down up down dev
+.PHONY: one-up one-down two-up two-down up down dev new-service
 one-up: postgres-up deps ## Start service one: its database, migrations, then the service on 127.0.0.1:8099
 ifeq ($(INFRA),docker)
 	$(call COMPOSE,one) -f $(COMPOSE_FILES_one) up -d --wait --build
@@ -191,6 +191,9 @@ demo: deps ## Start everything (make up), send the example request, print its id
 .PHONY: replay
 replay: deps ## Re-publish dead letters to one-request: make replay [REQUEST_ID=<id>] [LIMIT=100]
 	npm run replay -w backend/two -- $(if $(REQUEST_ID),--request-id $(REQUEST_ID)) --limit $(or $(LIMIT),100)
+
+new-service: deps ## Generate backend/$(NAME), a Kafka consumer service, and register it everywhere: make new-service NAME=<name>
+	@node infra/scaffold/new-service.mjs "$(NAME)"
 
 dev: deps ## Infrastructure up, migrations, one and two in watch mode with .env, logs prefixed; Ctrl-C stops what it started
 	@bash infra/dev.sh
@@ -242,7 +245,7 @@ $(K8S_SCHEMAS)/.generated: deploy/tools/k8s-schemas/main.go
 	  cd deploy/tools && go run ./k8s-schemas -swagger "$$dir/api/openapi-spec/swagger.json" -out $(CURDIR)/.data/k8s-schemas -version $(K8S_VERSION)
 	@touch $@
 
-.PHONY: k8s-check workflow-check
+.PHONY: k8s-check workflow-check scaffold-check
 k8s-check: deps $(DEPLOY_TOOLS) $(K8S_SCHEMAS)/.generated ## Render deploy/k8s overlays, validate them strictly against Kubernetes' schemas (offline), check they agree with the code
 	@for overlay in local production; do \
 	  echo "[k8s-check] overlays/$$overlay"; \
@@ -250,6 +253,9 @@ k8s-check: deps $(DEPLOY_TOOLS) $(K8S_SCHEMAS)/.generated ## Render deploy/k8s o
 	done
 	@$(KUBECONFORM) deploy/k8s/secret.example.yaml
 	@node --conditions=source --import tsx --test --test-reporter=spec infra/test/k8s/manifests.test.ts
+
+scaffold-check: deps kafka-up $(DEPLOY_TOOLS) $(K8S_SCHEMAS)/.generated ## Prove make new-service in a temporary copy: refusals, then typecheck, lint, unit + Gherkin tests, manifests
+	@K8S_VERSION=$(K8S_VERSION) bash infra/scaffold/check.sh
 
 workflow-check: $(DEPLOY_TOOLS) tools ## Lint .github/workflows with actionlint (offline)
 	.data/bin/actionlint -no-color
@@ -303,7 +309,7 @@ tools: ## Install the command-line tools the tests use (promtool) when missing
 	@bash $(NATIVE)/tools.sh
 
 test: generate tools ## Everything CI runs: compose check, infra up, lint, typecheck, unit + component tests, images, infra down, quick fault drills
-	@$(MAKE) k8s-check workflow-check
+	@$(MAKE) k8s-check workflow-check scaffold-check
 	@$(MAKE) compose-check
 	@$(MAKE) infra-up
 	@$(MAKE) kafka-up  # a second time: every *-up is idempotent
