@@ -31,6 +31,15 @@ say "refused: invalid names, existing services, reserved names, overlapping env 
 generate "$NAME"
 ln -s "../../backend/$NAME" "node_modules/@services/$NAME"
 if generate "$NAME" >/dev/null 2>&1; then fail "new-service generated $NAME twice"; fi
+registered() { grep -qF -- "$2" "$1" || fail "$NAME is not registered in $1 ($2)"; }
+registered package.json "\"backend/$NAME\""
+registered tsconfig.json "\"./backend/$NAME\""
+registered Makefile "COMPOSE_FILES_$NAME := backend/$NAME/docker-compose.yml"
+registered Makefile "images.sh build one two $NAME"
+registered infra/images/images.sh "[$NAME]="
+registered infra/create-topics.mjs "'$NAME-events'"
+registered docker-compose.kafka.yml "$NAME-events:3"
+registered deploy/k8s/base/kustomization.yaml "$NAME/deployment.yaml"
 
 say "typecheck"
 npx tsc -b "backend/$NAME"

@@ -78,10 +78,10 @@ const clash = services.find((s) => {
 });
 if (clash) refuse(`the env prefix ${prefix}_ overlaps service ${clash}'s (${clash.toUpperCase()}_)`);
 
-// --- a free port: the lowest from 8083 that no service, README port or image uses ------------------
+// --- a free port: the lowest from 8083 that no service, image or README "Ports" row uses ---------
 const used = new Set(
   [
-    read('README.md'),
+    /^## Ports\n[\s\S]*?^## /m.exec(read('README.md'))?.[0] ?? '',
     read('infra/images/images.sh'),
     ...services.map((s) => read(`backend/${s}/config.yaml`)),
   ]
@@ -131,6 +131,9 @@ const concerns = /^COMPOSE_CONCERNS := (.*)$/m.exec(read('Makefile'));
 if (!concerns) refuse('the Makefile has no COMPOSE_CONCERNS line');
 edit('Makefile', concerns[0], `COMPOSE_CONCERNS := ${concerns[1]} ${name}`);
 
+const imagesLine = /images\.sh build (.*)$/m.exec(read('Makefile'));
+if (!imagesLine) refuse('the Makefile has no images.sh build line');
+edit('Makefile', imagesLine[0], `images.sh build ${imagesLine[1]} ${name}`);
 const ports = /^declare -A HTTP_PORTS=\((.*)\)$/m.exec(read('infra/images/images.sh'));
 if (!ports) refuse('infra/images/images.sh has no HTTP_PORTS map');
 edit('infra/images/images.sh', ports[0], `declare -A HTTP_PORTS=(${ports[1]} [${name}]=${port})`);
