@@ -53,7 +53,7 @@ NATIVE := infra/native
 .PHONY: help
 help: ## List the targets (this is the default target)
 	@echo "Infrastructure mode: $(INFRA) (force with INFRA=docker|native)"
-	@awk 'BEGIN {FS = ":.*## "} /^##@/ {printf "\n%s\n", substr($$0, 5)} /^[a-zA-Z_-]+:.*## / {printf "  %-22s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+	@awk 'BEGIN {FS = ":.*## "} /^##@/ {printf "\n%s\n", substr($$0, 5)} /^[a-zA-Z0-9_-]+:.*## / {printf "  %-22s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
 ##@ Setup
 node_modules/.package-lock.json: package-lock.json
