@@ -5,9 +5,8 @@ import assert from 'node:assert/strict';
 import { Given, Then, When } from '@cucumber/cucumber';
 import kafkajs from 'kafkajs';
 import { Topics } from '@pkg/kafka';
-import { eventually } from '@pkg/testkit';
+import { eventually, largeRequest } from '@pkg/testkit';
 import { createMigratedScratchDatabase, kafka, withDatabase } from '../support/infrastructure.js';
-import { largeRequest } from '../support/large-request.js';
 import { startOne } from '../support/service-under-test.js';
 import { oneRequestTopic, type OneWorld } from '../support/world.js';
 

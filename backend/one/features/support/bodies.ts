@@ -1,6 +1,6 @@
 // The request bodies the feature files name, each carrying the scenario's unique user id so
 // "nothing stored for it" can be checked without touching anyone else's rows.
-import { largeRequest } from './large-request.js';
+import { largeRequest } from '@pkg/testkit';
 
 export interface NamedBody {
   body: string;

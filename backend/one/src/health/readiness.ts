@@ -2,8 +2,8 @@
 // down. Kafka is reported but does not decide: a request that got 201 is committed with its outbox
 // row, so one takes traffic through a Kafka outage and publishes when Kafka is back; taking every
 // instance out of the load balancer then would turn a delay into refused requests. `kafka` says
-// whether the last attempt to reach Kafka (a connect or a publish) failed; the outbox backlog
-// gauges (one.outbox.backlog, one.outbox.backlog.age) are what to alert on.
+// whether the last attempt to reach Kafka failed or the current one is stuck (kafka-publisher.ts);
+// the outbox backlog gauges (one.outbox.backlog, one.outbox.backlog.age) are what to alert on.
 // Each check is bounded so /readyz answers within a second.
 export type CheckResult = 'up' | 'down';
 

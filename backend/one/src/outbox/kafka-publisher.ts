@@ -21,7 +21,11 @@ import type { PublishOutcome } from './outbox-store.js';
 
 export interface KafkaPublisher {
   publish(messages: readonly OutboxEntry[]): Promise<PublishOutcome>;
-  /** 'down' when the last attempt to connect or publish failed; for readiness (informational). */
+  /**
+   * 'down' when the last attempt to connect or publish failed, or the send in progress has waited
+   * longer than `slowSendMs` (a failing send takes the producer's retries, ≈ 10 s, to fail); for
+   * readiness, where it is informational.
+   */
   kafkaState(): 'up' | 'down';
   connect(): Promise<void>;
   disconnect(): Promise<void>;
@@ -30,6 +34,10 @@ export interface KafkaPublisher {
 export interface KafkaPublisherOptions {
   /** Upper bound of one send's estimated record-batch size; keep it below the broker's message.max.bytes. */
   maxBatchBytes: number;
+  /** A send waiting longer than this reports Kafka down before it fails. */
+  slowSendMs?: number;
+  /** Monotonic milliseconds, injected for tests. */
+  now?: () => number;
 }
 
 interface Outgoing {
@@ -40,10 +48,11 @@ interface Outgoing {
 
 export function createKafkaPublisher(
   producer: Producer,
-  { maxBatchBytes }: KafkaPublisherOptions,
+  { maxBatchBytes, slowSendMs = 3_000, now = () => performance.now() }: KafkaPublisherOptions,
 ): KafkaPublisher {
   let connected = false;
   let lastAttemptFailed = true;
+  let sendingSince: number | undefined;
   let connecting: Promise<void> | undefined;
   let tail: Promise<unknown> = Promise.resolve();
   producer.on(producer.events.CONNECT, () => {
@@ -72,15 +81,22 @@ export function createKafkaPublisher(
   };
 
   const send = async (batch: readonly Outgoing[]) => {
-    if (!connected) await connect();
-    await traceSendBatch(
-      batch.map(({ entry }) => entry),
-      (traced) =>
-        producer.sendBatch({
-          acks: -1,
-          topicMessages: groupByTopic(traced.map((entry, index) => ({ entry, value: batch[index]!.value }))),
-        }),
-    );
+    sendingSince = now();
+    try {
+      if (!connected) await connect();
+      await traceSendBatch(
+        batch.map(({ entry }) => entry),
+        (traced) =>
+          producer.sendBatch({
+            acks: -1,
+            topicMessages: groupByTopic(
+              traced.map((entry, index) => ({ entry, value: batch[index]!.value })),
+            ),
+          }),
+      );
+    } finally {
+      sendingSince = undefined;
+    }
   };
 
   /** Sends `batch`, halving it while the broker says it is too large; appends to `outcome`. */
@@ -121,7 +137,8 @@ export function createKafkaPublisher(
       tail = run.catch(() => undefined);
       return run;
     },
-    kafkaState: () => (lastAttemptFailed ? 'down' : 'up'),
+    kafkaState: () =>
+      lastAttemptFailed || (sendingSince !== undefined && now() - sendingSince > slowSendMs) ? 'down' : 'up',
     connect,
     disconnect: async () => {
       await producer.disconnect();

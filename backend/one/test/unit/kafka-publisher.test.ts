@@ -93,6 +93,34 @@ describe('Kafka publisher', () => {
     assert.equal(publisher.kafkaState(), 'down');
   });
 
+  it('reports Kafka down while a send waits longer than slowSendMs, before it fails', async () => {
+    let clock = 0;
+    let release: () => void = () => undefined;
+    const producer = {
+      events: { CONNECT: 'producer.connect', DISCONNECT: 'producer.disconnect' },
+      on: () => () => undefined,
+      connect: async () => undefined,
+      disconnect: async () => undefined,
+      sendBatch: () => new Promise<void>((resolve) => (release = resolve)),
+    } as unknown as Producer;
+    const publisher = createKafkaPublisher(producer, {
+      maxBatchBytes: 1_000_000,
+      slowSendMs: 3_000,
+      now: () => clock,
+    });
+    await publisher.connect();
+    assert.equal(publisher.kafkaState(), 'up');
+    const publishing = publisher.publish(entries(1, 10));
+    await new Promise((resolve) => setImmediate(resolve));
+    clock = 2_000;
+    assert.equal(publisher.kafkaState(), 'up', 'a send may take a moment');
+    clock = 3_500;
+    assert.equal(publisher.kafkaState(), 'down', 'a send this slow means Kafka is not answering');
+    release();
+    await publishing;
+    assert.equal(publisher.kafkaState(), 'up');
+  });
+
   it('never has two sends in flight, however often publish is called', async () => {
     const { producer, maxInFlight } = fakeProducer();
     const publisher = createKafkaPublisher(producer, { maxBatchBytes: 1_000_000 });
