@@ -112,14 +112,8 @@ export async function startService({
   const port = (server.address() as AddressInfo).port;
 
   // Kafka may be down at start: requests are still accepted, messages wait in the outbox.
-  const consumer = kafka.consumer({ groupId: config.kafka.resultsGroupId });
-  const background = [
-    retryUntilDone(
-      'Kafka producer connect',
-      () => publisher.connect(),
-      () => shuttingDown,
-      logger,
-    ),
+  let consumer = kafka.consumer({ groupId: config.kafka.resultsGroupId });
+  const startConsumer = () =>
     retryUntilDone(
       'three-result consumer start',
       () =>
@@ -132,8 +126,35 @@ export async function startService({
         }),
       () => shuttingDown,
       logger,
+    );
+  const background = [
+    retryUntilDone(
+      'Kafka producer connect',
+      () => publisher.connect(),
+      () => shuttingDown,
+      logger,
     ),
+    startConsumer(),
   ];
+  // kafkajs restarts a crashed consumer only after errors it deems retriable; after others (e.g.
+  // "Failed to find group coordinator" while a restarted broker loads its groups) it stops for
+  // good, and one would never read three-result again. Start a new consumer then.
+  const restartWhenKafkajsGivesUp = (crashed: typeof consumer) =>
+    crashed.on(crashed.events.CRASH, ({ payload }) => {
+      if (payload.restart || shuttingDown) return;
+      logger.error('three-result consumer stopped after a crash; starting a new one', {
+        error: payload.error.message,
+      });
+      consumer = kafka.consumer({ groupId: config.kafka.resultsGroupId });
+      restartWhenKafkajsGivesUp(consumer);
+      background.push(
+        crashed
+          .disconnect()
+          .catch(() => undefined)
+          .then(startConsumer),
+      );
+    });
+  restartWhenKafkajsGivesUp(consumer);
   relay.start();
   logger.info('service one listening', { host: config.http.host, port });
 
