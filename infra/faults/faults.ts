@@ -7,10 +7,15 @@ import { DOCS_FAULTS } from '../bench/harness/paths.js';
 import { withSystemUnderTest } from '../bench/harness/system-under-test.js';
 import { runBadInputCorpus } from './bad-input.js';
 import type { Drill, DrillResult } from './drills/drill.js';
+import { bigPayloadOutage } from './drills/big-payload-outage.js';
 import { flakyThirdParty } from './drills/flaky-third-party.js';
 import { kafkaOutage } from './drills/kafka-outage.js';
+import { longKafkaOutage } from './drills/long-kafka-outage.js';
+import { poisonResult } from './drills/poison-result.js';
 import { postgresOutage } from './drills/postgres-outage.js';
+import { sigtermKafkaOutage } from './drills/sigterm-kafka-outage.js';
 import { twoCrash } from './drills/two-crash.js';
+import { twoInstances } from './drills/two-instances.js';
 import { faultsMarkdown } from './faults-report.js';
 
 const quick = process.env.FAULTS_QUICK === '1';
@@ -37,9 +42,14 @@ const badInput: Drill = async ({ system }) => {
 const drills: [string, Drill][] = [
   ['bad-input corpus', badInput],
   ['PostgreSQL stopped', postgresOutage],
+  ['poison results on three-result', poisonResult],
   ['third party fails half of the calls', flakyThirdParty],
   ['two killed with SIGKILL and restarted', twoCrash],
+  ['two instances of one behind one database', twoInstances],
   [`Kafka stopped for ${quick ? 10 : 30} s`, kafkaOutage],
+  [`${quick ? 150 : 1_000} requests of 55 KB accepted while Kafka is stopped`, bigPayloadOutage],
+  [`Kafka stopped for ${quick ? 15 : 60} s: readiness, backlog, memory`, longKafkaOutage],
+  ['one sent SIGTERM while Kafka is stopped', sigtermKafkaOutage],
 ];
 
 const machine = describeMachine();

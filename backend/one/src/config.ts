@@ -1,5 +1,5 @@
-// Service one's configuration: the schema is the documentation. Defaults (ARCHITECTURE.md) are
-// here; backend/one/config.yaml, ONE_* env vars and --flags override them (see @pkg/config).
+// Service one's configuration: the schema is the documentation. Defaults are here;
+// backend/one/config.yaml, ONE_* env vars and --flags override them (see @pkg/config).
 import { z } from 'zod';
 
 export const configSchema = z.strictObject({
@@ -30,8 +30,11 @@ export const configSchema = z.strictObject({
       clientId: z.string().min(1).default('one'),
       /** Consumer group reading three-result. */
       resultsGroupId: z.string().min(1).default('one-results'),
-      /** Connection retries before a connect or send gives up (the relay tries again later). */
-      retries: z.number().int().min(0).default(5),
+      /**
+       * Retries before a connect or send gives up (the relay tries again on its next round). Also
+       * the producer's: left unset, kafkajs retries an idempotent producer's send without end.
+       */
+      retries: z.number().int().min(1).default(5),
     })
     .prefault({}),
   outbox: z
@@ -39,8 +42,15 @@ export const configSchema = z.strictObject({
       /** The relay also publishes right after each commit; the sweep catches what that missed. */
       sweepIntervalMs: z.number().int().positive().default(1_000),
       batchSize: z.number().int().positive().max(1_000).default(200),
-      /** Upper bound for one publish to Kafka, connecting included. */
-      publishTimeoutMs: z.number().int().positive().default(10_000),
+      /**
+       * Upper bound of one send to Kafka, estimated in bytes; a claimed batch is cut into sends of at
+       * most this size. Keep it below the broker's (or topic's) message.max.bytes, 1 MiB by default.
+       */
+      maxBatchBytes: z
+        .number()
+        .int()
+        .min(16 * 1024)
+        .default(768 * 1024),
     })
     .prefault({}),
   /** Snowflake node id; unset → derived from the host's IPv4 address (see @pkg/id resolveNodeId). */
@@ -49,6 +59,14 @@ export const configSchema = z.strictObject({
     .strictObject({
       /** SIGTERM → exit within this bound, whatever is still running. */
       timeoutMs: z.number().int().positive().default(10_000),
+      /**
+       * SIGTERM → /readyz answers 503 at once, but the listener keeps serving this long, so a load
+       * balancer that polls readiness stops routing here before connections are refused.
+       */
+      drainDelayMs: z.number().int().min(0).default(2_000),
+    })
+    .refine((shutdown) => shutdown.drainDelayMs < shutdown.timeoutMs / 2, {
+      message: 'drainDelayMs must be less than half of timeoutMs (the rest is for the stop itself)',
     })
     .prefault({}),
   log: z.strictObject({ level: z.string().default('info') }).prefault({}),

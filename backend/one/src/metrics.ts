@@ -1,5 +1,6 @@
 // Service one's instruments, all through the OpenTelemetry API (exposed on /metrics by @pkg/otel).
 import type { Counter, Histogram, Meter } from '@opentelemetry/api';
+import type { OutboxBacklog } from './outbox/outbox-store.js';
 
 export interface OneMetrics {
   httpDuration: Histogram;
@@ -8,6 +9,7 @@ export interface OneMetrics {
   requestsFailed: Counter;
   outboxPublished: Counter;
   outboxPublishFailures: Counter;
+  outboxRejected: Counter;
   outboxPublishDuration: Histogram;
   outboxPublishLatency: Histogram;
   resultsApplied: Counter;
@@ -18,17 +20,31 @@ const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5
 /** Waiting in the outbox spans milliseconds (the relay is woken per commit) to minutes (Kafka down). */
 const OUTBOX_LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 
-export function createOneMetrics(meter: Meter, countPendingOutbox: () => Promise<number>): OneMetrics {
+/**
+ * `readBacklog` feeds the two gauges to alert on: readiness stays green through a Kafka outage (the
+ * outbox absorbs it), so a growing backlog age is how an outage, or a relay that stopped moving,
+ * shows. Both come from one query per collection.
+ */
+export function createOneMetrics(meter: Meter, readBacklog: () => Promise<OutboxBacklog>): OneMetrics {
   const backlog = meter.createObservableGauge('one.outbox.backlog', {
-    description: 'Outbox messages not yet published to Kafka',
+    description: 'Outbox messages not yet published to Kafka (rejected ones excluded)',
   });
-  backlog.addCallback(async (result) => {
-    try {
-      result.observe(await countPendingOutbox());
-    } catch {
-      // Database out of reach: no sample beats a wrong one; /readyz reports the outage.
-    }
+  const backlogAge = meter.createObservableGauge('one.outbox.backlog.age', {
+    description: 'Age of the oldest outbox message not yet published; 0 when none is waiting',
+    unit: 's',
   });
+  meter.addBatchObservableCallback(
+    async (result) => {
+      try {
+        const { pending, oldestAgeSeconds } = await readBacklog();
+        result.observe(backlog, pending);
+        result.observe(backlogAge, oldestAgeSeconds);
+      } catch {
+        // Database out of reach: no sample beats a wrong one; /readyz reports the outage.
+      }
+    },
+    [backlog, backlogAge],
+  );
   return {
     httpDuration: meter.createHistogram('http.server.request.duration', {
       description: 'Duration of HTTP requests by route and status',
@@ -47,6 +63,9 @@ export function createOneMetrics(meter: Meter, countPendingOutbox: () => Promise
     }),
     outboxPublishFailures: meter.createCounter('one.outbox.publish.failures', {
       description: 'Outbox messages whose publish attempt failed (they stay pending)',
+    }),
+    outboxRejected: meter.createCounter('one.outbox.rejected', {
+      description: 'Outbox messages Kafka refused as too large on their own (their requests are FAILED)',
     }),
     outboxPublishDuration: meter.createHistogram('one.outbox.publish.duration', {
       description: 'Time for Kafka to acknowledge one outbox batch',

@@ -32,7 +32,10 @@ export interface RunningService {
   /** The bound port (differs from the configured one when that is 0). */
   port: number;
   url: string;
-  /** Graceful stop: not ready → no new connections → in-flight done → relay drained → disconnect. */
+  /**
+   * Graceful stop within `shutdown.timeoutMs` minus a margin for the telemetry flush: not ready →
+   * drain delay → no new connections → in-flight done → relay drained (bounded) → disconnect.
+   */
   stop(): Promise<void>;
 }
 
@@ -45,29 +48,36 @@ export async function startService({
   const requests = new PostgresRequestStore(database.prisma, database.pool);
   // The relay's transaction is bounded by the publish timeout (and the pool's statement timeouts).
   const outbox = new PostgresOutboxStore(database.pool);
-  const oneMetrics = createOneMetrics(metrics.meter, () => outbox.countPending());
+  const oneMetrics = createOneMetrics(metrics.meter, () => outbox.backlog());
 
   const kafka = createKafka({ ...config.kafka, logger });
   // Idempotent + acks=all: broker-side de-duplication of retried sends, nothing lost on leader change.
-  // Retries stay bounded (kafkajs warns about that): a send that gives up leaves its rows in the
-  // outbox for the next round, which is how an outage is absorbed.
+  // Retries are bounded explicitly: without `retry`, kafkajs gives an idempotent producer
+  // Number.MAX_SAFE_INTEGER retries, and a send started during an outage would never end. kafkajs
+  // logs a warning that bounded retries "may invalidate EoS guarantees": a send that gives up may
+  // still have reached the broker, and the next round publishes those rows again — the outbox's
+  // at-least-once, which two's delivery store absorbs. The publisher awaits every send to its end
+  // (kafkajs cannot cancel one), so there is never more than one send in flight.
   const publisher = createKafkaPublisher(
     kafka.producer({
       idempotent: true,
       maxInFlightRequests: 1,
+      retry: { retries: config.kafka.retries },
       createPartitioner: kafkajs.Partitioners.DefaultPartitioner,
     }),
-    config.outbox.publishTimeoutMs,
+    { maxBatchBytes: config.outbox.maxBatchBytes },
   );
   const relay = createOutboxRelay({
     store: outbox,
     publish: async (messages) => {
-      await publisher.publish(messages);
+      const outcome = await publisher.publish(messages);
+      const published = new Set(outcome.published);
       recordPublishLatency(
         oneMetrics,
-        messages.map((message) => message.payload),
+        messages.filter((message) => published.has(message.eventId)).map((message) => message.payload),
         new Date(),
       );
+      return outcome;
     },
     batchSize: config.outbox.batchSize,
     sweepIntervalMs: config.outbox.sweepIntervalMs,
@@ -76,6 +86,7 @@ export async function startService({
   });
 
   let shuttingDown = false;
+  let stopped: Promise<void> | undefined;
   const app = createApp({
     accept: createAcceptRequest({
       store: requests,
@@ -86,7 +97,7 @@ export async function startService({
     requests,
     readiness: createReadiness({
       checkDatabase: () => requests.ping(),
-      isKafkaConnected: () => publisher.isConnected(),
+      kafkaState: () => publisher.kafkaState(),
       isShuttingDown: () => shuttingDown,
     }),
     metrics: oneMetrics,
@@ -101,14 +112,8 @@ export async function startService({
   const port = (server.address() as AddressInfo).port;
 
   // Kafka may be down at start: requests are still accepted, messages wait in the outbox.
-  const consumer = kafka.consumer({ groupId: config.kafka.resultsGroupId });
-  const background = [
-    retryUntilDone(
-      'Kafka producer connect',
-      () => publisher.connect(),
-      () => shuttingDown,
-      logger,
-    ),
+  let consumer = kafka.consumer({ groupId: config.kafka.resultsGroupId });
+  const startConsumer = () =>
     retryUntilDone(
       'three-result consumer start',
       () =>
@@ -121,25 +126,89 @@ export async function startService({
         }),
       () => shuttingDown,
       logger,
+    );
+  const background = [
+    retryUntilDone(
+      'Kafka producer connect',
+      () => publisher.connect(),
+      () => shuttingDown,
+      logger,
     ),
+    startConsumer(),
   ];
+  // kafkajs restarts a crashed consumer only after errors it deems retriable; after others (e.g.
+  // "Failed to find group coordinator" while a restarted broker loads its groups) it stops for
+  // good, and one would never read three-result again. Start a new consumer then.
+  const restartWhenKafkajsGivesUp = (crashed: typeof consumer) =>
+    crashed.on(crashed.events.CRASH, ({ payload }) => {
+      if (payload.restart || shuttingDown) return;
+      logger.error('three-result consumer stopped after a crash; starting a new one', {
+        error: payload.error.message,
+      });
+      consumer = kafka.consumer({ groupId: config.kafka.resultsGroupId });
+      restartWhenKafkajsGivesUp(consumer);
+      background.push(
+        crashed
+          .disconnect()
+          .catch(() => undefined)
+          .then(startConsumer),
+      );
+    });
+  restartWhenKafkajsGivesUp(consumer);
   relay.start();
   logger.info('service one listening', { host: config.http.host, port });
 
   return {
     port,
     url: `http://${config.http.host}:${port}`,
-    stop: async () => {
-      shuttingDown = true;
-      await closeServer(server);
-      await relay.stop();
-      await Promise.allSettled(background);
-      await consumer.disconnect();
-      await publisher.disconnect();
-      await database.close();
-      logger.info('service one stopped');
-    },
+    stop: () => (stopped ??= stop()),
   };
+
+  async function stop() {
+    // The lifecycle exits 1 when the whole stop (this plus the telemetry flush) overruns
+    // shutdown.timeoutMs: this keeps a margin for the flush and bounds every step that waits on
+    // something outside the process (Kafka, PostgreSQL) by what is left.
+    const deadline = performance.now() + config.shutdown.timeoutMs - STOP_MARGIN_MS;
+    const left = () => Math.max(0, deadline - performance.now());
+    shuttingDown = true;
+    await new Promise((resolve) => setTimeout(resolve, config.shutdown.drainDelayMs));
+    await closeServer(server);
+    if (!(await relay.stop(left())))
+      logger.warn('outbox round still running at shutdown; its messages stay pending for the next start');
+    await within(Promise.allSettled(background), left(), 'background start-up tasks', logger);
+    await within(consumer.disconnect(), left(), 'three-result consumer disconnect', logger);
+    await within(publisher.disconnect(), left(), 'Kafka producer disconnect', logger);
+    await within(database.close(), left(), 'database pool close', logger);
+    logger.info('service one stopped');
+  }
+}
+
+/** What stop() leaves of shutdown.timeoutMs for the telemetry flush that runs after it. */
+const STOP_MARGIN_MS = 1_500;
+
+/** Waits for `work` at most `timeoutMs`; past that, logs and moves on (the process is about to exit). */
+async function within(
+  work: Promise<unknown>,
+  timeoutMs: number,
+  what: string,
+  logger: Logger,
+): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<'timeout'>((resolve) => {
+    timer = setTimeout(() => resolve('timeout'), timeoutMs);
+  });
+  try {
+    const settled = await Promise.race([
+      work.then(
+        () => 'done' as const,
+        () => 'done' as const,
+      ),
+      timeout,
+    ]);
+    if (settled === 'timeout') logger.warn(`${what} did not finish within the stop bound; moving on`);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** Retries `task` every few seconds until it succeeds or the service stops. */

@@ -31,11 +31,15 @@ export interface NodeProcess {
   pid: number;
   /** Highest VmHWM seen (bytes); read again on every call while the process lives. */
   peakRssBytes(): number;
+  /** The resident set size now (VmRSS, bytes); 0 once the process is gone. */
+  rssBytes(): number;
   /** SIGTERM, then SIGKILL after `graceMs`; resolves once the process is gone. */
   stop(graceMs?: number): Promise<void>;
   /** SIGKILL, as a crash drill. */
   kill(): Promise<void>;
   exited(): boolean;
+  /** The exit code once it exited on its own terms (null while running or when killed by a signal). */
+  exitCode(): number | null;
 }
 
 export async function startNodeProcess(options: NodeProcessOptions): Promise<NodeProcess> {
@@ -68,9 +72,11 @@ export async function startNodeProcess(options: NodeProcessOptions): Promise<Nod
     name: options.name,
     pid,
     peakRssBytes: sample,
+    rssBytes: () => readStatusKb(pid, 'VmRSS') * 1024,
     stop: (graceMs = 15_000) => gone('SIGTERM', graceMs),
     kill: () => gone('SIGKILL', 0),
     exited: () => child.exitCode !== null || child.signalCode !== null,
+    exitCode: () => child.exitCode,
   };
   try {
     await waitUntilReady(child, options);
@@ -109,9 +115,16 @@ async function terminate(child: ChildProcess, signal: NodeJS.Signals, graceMs: n
 
 /** VmHWM from /proc: the kernel's own high-water mark of the resident set, so no peak is missed between samples. */
 function readPeakRss(pid: number): number {
+  return readStatusKb(pid, 'VmHWM') * 1024;
+}
+
+/** A `<field>: <n> kB` line of /proc/<pid>/status; 0 when the process is gone. */
+function readStatusKb(pid: number, field: 'VmHWM' | 'VmRSS'): number {
   try {
-    const match = /^VmHWM:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return match ? Number(match[1]) * 1024 : 0;
+    const match = new RegExp(`^${field}:\\s+(\\d+) kB$`, 'm').exec(
+      readFileSync(`/proc/${pid}/status`, 'utf8'),
+    );
+    return match ? Number(match[1]) : 0;
   } catch {
     return 0;
   }

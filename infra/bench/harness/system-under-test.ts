@@ -22,6 +22,8 @@ export const PORTS = {
   two: benchPort('TWO', 18_182),
   stub: benchPort('STUB', 18_189),
   baseline: benchPort('BASELINE', 18_198),
+  /** A second instance of one, for the drill with two instances behind one database. */
+  oneSecond: benchPort('ONE_SECOND', 18_200),
 } as const;
 
 function benchPort(name: string, fallback: number): number {
@@ -37,6 +39,7 @@ export interface SystemUnderTest {
   twoUrl: string;
   /** Starts two again (after a kill or to change its settings), with extra TWO_* variables. */
   startTwo(extraEnv?: Record<string, string>): Promise<NodeProcess>;
+  /** Starts one (again), with extra ONE_* variables; ONE_HTTP__PORT starts another instance. */
   startOne(extraEnv?: Record<string, string>): Promise<NodeProcess>;
 }
 
@@ -104,24 +107,27 @@ export async function withSystemUnderTest<T>(
       ...(options.serviceNodeFlags ?? []),
       ...(options.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}/${name}`] : []),
     ];
-    const startOne = async (extraEnv: Record<string, string> = {}) =>
-      track(
+    // ONE_HTTP__PORT in extraEnv starts another instance beside the first (its own log file).
+    const startOne = async (extraEnv: Record<string, string> = {}) => {
+      const port = Number(extraEnv.ONE_HTTP__PORT ?? PORTS.one);
+      return track(
         await startNodeProcess({
-          name: 'one',
+          name: port === PORTS.one ? 'one' : `one-${port}`,
           ...entryPoint(build),
           cwd: `${REPO_ROOT}backend/one`,
           nodeFlags: profile('one'),
           env: {
             ONE_DATABASE_URL: infra.databaseUrl('one'),
             KAFKA_BROKERS: infra.kafkaBrokers,
-            ONE_HTTP__PORT: String(PORTS.one),
+            ONE_HTTP__PORT: String(port),
             ...telemetryEnv('ONE'),
             ...extraEnv,
           },
-          logFile: `${BENCH_LOG_DIR}/one.log`,
-          readyUrl: `http://127.0.0.1:${PORTS.one}/readyz`,
+          logFile: `${BENCH_LOG_DIR}/${port === PORTS.one ? 'one' : `one-${port}`}.log`,
+          readyUrl: `http://127.0.0.1:${port}/readyz`,
         }),
       );
+    };
     const startTwo = async (extraEnv: Record<string, string> = {}) =>
       track(
         await startNodeProcess({

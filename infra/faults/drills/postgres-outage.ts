@@ -1,20 +1,24 @@
 // PostgreSQL stopped: POST /one must answer 503 application/problem+json within a second and
-// /readyz 503; once PostgreSQL is back, both recover without a restart of one.
+// /readyz 503; once PostgreSQL is back, both recover without a restart of one, and every request
+// accepted then goes all the way (the delivery audit).
 import { eventually } from '@pkg/testkit';
+import { AUDIT_RULE, auditDeliveries, auditPasses } from './delivery-audit.js';
 import { pause, type Drill } from './drill.js';
 
 async function timed(url: string, init?: RequestInit) {
   const started = performance.now();
   try {
     const response = await fetch(url, { ...init, signal: AbortSignal.timeout(5_000) });
-    await response.arrayBuffer();
+    const text = await response.text();
     return {
+      requestId:
+        response.status === 201 ? (JSON.parse(text) as { request_id: string }).request_id : undefined,
       status: response.status,
       contentType: response.headers.get('content-type') ?? '',
       ms: performance.now() - started,
     };
   } catch {
-    return { status: 0, contentType: '', ms: performance.now() - started };
+    return { requestId: undefined, status: 0, contentType: '', ms: performance.now() - started };
   }
 }
 
@@ -37,8 +41,13 @@ export const postgresOutage: Drill = async ({ system, log }) => {
   const restarted = performance.now();
   await system.infra.startPostgres();
   log('PostgreSQL is back');
+  const accepted: string[] = [];
   const recovered = await eventually(
-    async () => (await post()).status === 201 && (await timed(`${system.oneUrl}/readyz`)).status === 200,
+    async () => {
+      const answer = await post();
+      if (answer.requestId) accepted.push(answer.requestId);
+      return answer.status === 201 && (await timed(`${system.oneUrl}/readyz`)).status === 200;
+    },
     {
       timeoutMs: 30_000,
       intervalMs: 250,
@@ -48,9 +57,13 @@ export const postgresOutage: Drill = async ({ system, log }) => {
     () => true,
     () => false,
   );
+  const recoverySeconds = Number(((performance.now() - restarted) / 1_000).toFixed(1));
+  const audit = await auditDeliveries(system, accepted, { timeoutMs: 60_000 });
   return {
-    pass: problem503Within1s === posts.length && readyz.status === 503 && recovered,
-    rule: 'all POSTs during the outage 503 problem+json in < 1 s, /readyz 503, both recover on their own',
+    pass: problem503Within1s === posts.length && readyz.status === 503 && recovered && auditPasses(audit),
+    rule:
+      'all POSTs during the outage 503 problem+json in < 1 s, /readyz 503, both recover on their own; ' +
+      `for the 201s after recovery: ${AUDIT_RULE}`,
     counts: {
       postsDuringOutage: posts.length,
       problem503Within1s,
@@ -58,7 +71,8 @@ export const postgresOutage: Drill = async ({ system, log }) => {
       readyzStatus: readyz.status,
       readyzMs: Math.round(readyz.ms),
       recovered,
-      recoverySecondsAfterStart: Number(((performance.now() - restarted) / 1_000).toFixed(1)),
+      recoverySecondsAfterStart: recoverySeconds,
+      ...audit,
     },
   };
 };

@@ -7,7 +7,7 @@
 // with the same Idempotency-Key, which is what makes that safe at a third party that honours it.
 // So the rule is not "no id was called twice" but "only ids whose call was in flight at the kill
 // were called again": an id delivered well before the kill and called again would be a real bug.
-import { awaitDeliveries } from './delivery-audit.js';
+import { auditDeliveries } from './delivery-audit.js';
 import { pause, type Drill } from './drill.js';
 import { acceptedIds, steadyLoad } from './steady-load.js';
 
@@ -26,17 +26,24 @@ export const twoCrash: Drill = async ({ system, quick, log }) => {
   await pause(quick ? 3_000 : 10_000);
   const answers = await load.stop();
   const ids = acceptedIds(answers);
-  const counts = await awaitDeliveries(system.stub, ids, { timeoutMs: 180_000 });
+  const counts = await auditDeliveries(system, ids, { timeoutMs: 180_000 });
   const calls = await system.stub.calls();
   const recalled = ids.filter((id) => (calls.byKey[id]?.ok ?? 0) > 1);
   const recalledAfterStoredDelivery = recalled.filter(
     (id) => (calls.byKey[id]?.firstOkAt ?? killedAt) < killedAt - IN_FLIGHT_WINDOW_MS,
   );
   return {
-    pass: counts.lost === 0 && recalledAfterStoredDelivery.length === 0 && ids.length > 0,
+    pass:
+      counts.lost === 0 &&
+      recalledAfterStoredDelivery.length === 0 &&
+      ids.length > 0 &&
+      counts.statusMismatches === 0 &&
+      counts.notPublished === 0 &&
+      counts.publishedMoreThanOnce === 0,
     rule:
       'every 201 delivered (lost = 0); an id is called again (same Idempotency-Key) only if its first ' +
-      `successful call was in flight at the kill (within ${IN_FLIGHT_WINDOW_MS} ms before it)`,
+      `successful call was in flight at the kill (within ${IN_FLIGHT_WINDOW_MS} ms before it); ` +
+      "one's status matches the third party and one message on one-request per id",
     counts: {
       sent: answers.length,
       ...counts,

@@ -63,9 +63,10 @@ Then("no request is stored for the client's user id", async function (this: OneW
 Then("the outbox holds nothing for the client's user id", async function (this: OneWorld) {
   // The relay publishes only outbox rows: no row means no message, now or later.
   const { rows } = await withDatabase(this.databaseUrl, (client) =>
-    client.query<{ count: string }>("SELECT count(*) FROM outbox WHERE payload->>'user_id' = $1", [
-      this.userId,
-    ]),
+    client.query<{ count: string }>(
+      "SELECT count(*) FROM outbox WHERE payload->>'user_id' = $1 OR payload->>'prompt' LIKE $2",
+      [this.userId, `%${this.userId}%`],
+    ),
   );
   assert.equal(rows[0]?.count, '0');
 });

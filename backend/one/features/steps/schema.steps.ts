@@ -196,6 +196,7 @@ Then('the Prisma client writes and reads every field of every model', async func
       headers: { h: 'v' },
       createdAt: at,
       publishedAt: at,
+      rejectedAt: at,
       attempts: 1,
       lastError: 'x',
     };

@@ -1,5 +1,7 @@
 // The request bodies the feature files name, each carrying the scenario's unique user id so
 // "nothing stored for it" can be checked without touching anyone else's rows.
+import { largeRequest } from '@pkg/testkit';
+
 export interface NamedBody {
   body: string;
   contentType: string;
@@ -14,6 +16,8 @@ export function namedBody(name: string, fixture: Record<string, unknown>): Named
   switch (name) {
     case 'the fixture request':
       return json(fixture);
+    case 'a large request':
+      return json(largeRequest(String(fixture.user_id)));
     case 'the fixture request as text/plain':
       return { body: JSON.stringify(fixture), contentType: 'text/plain' };
     case 'malformed JSON':
@@ -23,8 +27,12 @@ export function namedBody(name: string, fixture: Record<string, unknown>): Named
     case 'a body whose data is a string':
       return json({ ...fixture, data: 'k1=15' });
     case 'a body whose user_id is a number':
-      // The unique id moves to the prompt, so the "nothing stored" check still finds it.
-      return json({ ...fixture, user_id: 42 });
+      // The unique id moves to the prompt, so the "nothing stored" checks still find it.
+      return json({
+        ...fixture,
+        user_id: 42,
+        prompt: `${String(fixture.prompt)} ${String(fixture.user_id)}`,
+      });
     case 'a body with an unknown field':
       return json({ ...fixture, role: 'admin' });
     case 'a body with a __proto__ key':

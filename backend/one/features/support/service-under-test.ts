@@ -19,6 +19,7 @@ const logStream = createWriteStream(serviceLogFile, { flags: 'a' });
 export interface ServiceOverrides {
   databaseUrl?: string;
   kafkaBrokers?: string[];
+  drainDelayMs?: number;
 }
 
 export type TestInstance = RunningService & { resultsGroupId: string };
@@ -35,10 +36,11 @@ export async function startOne(overrides: ServiceOverrides = {}): Promise<TestIn
       resultsGroupId,
       retries: 1,
     },
-    outbox: { sweepIntervalMs: 250, publishTimeoutMs: 5_000 },
+    outbox: { sweepIntervalMs: 250 },
     // Several instances share the host: distinct node ids keep their Snowflake ids distinct.
     nodeId: Math.floor(Math.random() * 1024),
-    shutdown: { timeoutMs: 10_000 },
+    // No drain delay unless a scenario is about it: nothing routes to a test instance by readiness.
+    shutdown: { timeoutMs: 10_000, drainDelayMs: overrides.drainDelayMs ?? 0 },
   });
   const service = await startService({
     config,

@@ -6,12 +6,12 @@ import { ProblemTypes, sendProblem, type ProblemType } from './problem.js';
 export function methodNotAllowed(...allowed: string[]) {
   return (req: Request, res: Response): void => {
     res.setHeader('Allow', allowed.join(', '));
-    sendProblem(req, res, ProblemTypes.methodNotAllowed, `Use ${allowed.join(' or ')} on this path.`);
+    sendProblem(res, ProblemTypes.methodNotAllowed, `Use ${allowed.join(' or ')} on this path.`);
   };
 }
 
 export function notFound(req: Request, res: Response): void {
-  sendProblem(req, res, ProblemTypes.notFound, 'No such endpoint.');
+  sendProblem(res, ProblemTypes.notFound, 'No such endpoint.');
 }
 
 /** body-parser's error types → our problems; the raw body and parser messages never leave. */
@@ -42,25 +42,25 @@ export const errorHandler: ErrorRequestHandler = (error: unknown, req, res, next
   const type = (error as { type?: unknown } | null)?.type;
   const bodyError = typeof type === 'string' ? BODY_ERRORS[type] : undefined;
   if (bodyError) {
-    sendProblem(req, res, bodyError.problem, bodyError.detail);
+    sendProblem(res, bodyError.problem, bodyError.detail);
     return;
   }
   if (isUnreadableBody(error)) {
-    sendProblem(req, res, ProblemTypes.malformedJson, 'The body could not be read.');
+    sendProblem(res, ProblemTypes.malformedJson, 'The body could not be read.');
     return;
   }
   const message = error instanceof Error ? error.message : String(error);
   if (isDatabaseUnavailable(error)) {
     res.locals.logger.warn('database unavailable', { error: message });
     res.setHeader('Retry-After', '1');
-    sendProblem(req, res, ProblemTypes.unavailable, 'The database is unavailable; retry shortly.');
+    sendProblem(res, ProblemTypes.unavailable, 'The database is unavailable; retry shortly.');
     return;
   }
   res.locals.logger.error('unhandled error', {
     error: message,
     stack: error instanceof Error ? error.stack : undefined,
   });
-  sendProblem(req, res, ProblemTypes.internal, 'An unexpected error occurred.');
+  sendProblem(res, ProblemTypes.internal, 'An unexpected error occurred.');
 };
 
 /**

@@ -29,14 +29,14 @@ export function oneRoutes({ accept, requests, metrics, bodyLimitBytes }: OneRout
       async (req, res) => {
         const parsed = newRequestSchema.safeParse(req.body);
         if (!parsed.success) {
+          const { errors, omitted } = fieldErrors(parsed.error);
           sendProblem(
-            req,
             res,
             ProblemTypes.validationFailed,
-            'The request body does not match the schema.',
-            {
-              errors: fieldErrors(parsed.error),
-            },
+            omitted > 0
+              ? `The request body does not match the schema; ${omitted} more field error(s) not listed.`
+              : 'The request body does not match the schema.',
+            { errors },
           );
           return;
         }
@@ -52,12 +52,12 @@ export function oneRoutes({ accept, requests, metrics, bodyLimitBytes }: OneRout
     .get(async (req: Request<{ id: string }>, res) => {
       const { id } = req.params;
       if (!isSnowflakeId(id)) {
-        sendProblem(req, res, ProblemTypes.invalidRequestId, 'A request id is a decimal Snowflake id.');
+        sendProblem(res, ProblemTypes.invalidRequestId, 'A request id is a decimal Snowflake id.');
         return;
       }
       const request = await requests.find(id);
       if (!request) {
-        sendProblem(req, res, ProblemTypes.notFound, 'No request with this id.');
+        sendProblem(res, ProblemTypes.notFound, 'No request with this id.');
         return;
       }
       res.json(toRequestView(request));
@@ -96,7 +96,7 @@ function requireJsonContentType(req: Request, res: Response, next: NextFunction)
     next();
     return;
   }
-  sendProblem(req, res, ProblemTypes.unsupportedMediaType, 'Send the body as application/json.');
+  sendProblem(res, ProblemTypes.unsupportedMediaType, 'Send the body as application/json.');
 }
 
 /** accepted / rejected (4xx) / failed (5xx) counters for POST /one, decided once the answer is sent. */

@@ -38,7 +38,7 @@ export function operationalRoutes({
       const failed = Object.entries(report.checks)
         .filter(([, result]) => result === 'down')
         .map(([name]) => name);
-      sendProblem(req, res, ProblemTypes.unavailable, `Not ready: ${failed.join(', ')}.`, {
+      sendProblem(res, ProblemTypes.unavailable, `Not ready: ${failed.join(', ')}.`, {
         checks: report.checks,
       });
     })

@@ -1,7 +1,10 @@
 // RFC 9457 problem details: every 4xx/5xx of service one leaves through `sendProblem`, with the
 // request's trace id as an extension member so a caller's report leads straight to the trace.
-// Details are written by us, never copied from the request body, and never carry a stack trace.
-import type { Request, Response } from 'express';
+// Details are written by us and never carry a stack trace. Nothing the client sent is echoed but the
+// names of offending fields (`errors`, bounded and sanitised in field-errors.ts); there is no
+// `instance` member (optional in RFC 9457): the path is client input, and the trace id already
+// identifies the occurrence.
+import type { Response } from 'express';
 
 export interface ProblemType {
   status: number;
@@ -29,7 +32,6 @@ export interface FieldError {
 }
 
 export function sendProblem(
-  req: Request,
   res: Response,
   problem: ProblemType,
   detail: string,
@@ -43,7 +45,6 @@ export function sendProblem(
       title: problem.title,
       status: problem.status,
       detail,
-      instance: req.path,
       ...extensions,
       trace_id: res.locals.traceId,
     });

@@ -1,7 +1,9 @@
 // The outbox relay: moves committed outbox rows to Kafka. Two triggers: `wake()` right after each
 // commit (low latency) and a sweep on an interval (catches whatever a crash or an outage left).
 // Rounds never overlap; wakes during a round coalesce into one more round, and a full batch is
-// followed at once by the next, so a backlog drains at Kafka's pace.
+// followed at once by the next, so a backlog drains at Kafka's pace. A round that Kafka refuses
+// only partly (messages too large on their own) still counts as progress: those messages leave the
+// queue (see kafka-publisher.ts), so they cannot hold back the rows claimed after them.
 import type { Logger } from '@pkg/logger';
 import type { OneMetrics } from '../metrics.js';
 import type { OutboxStore, PublishMessages } from './outbox-store.js';
@@ -12,7 +14,10 @@ export interface OutboxRelayOptions {
   batchSize: number;
   sweepIntervalMs: number;
   logger: Logger;
-  metrics: Pick<OneMetrics, 'outboxPublished' | 'outboxPublishFailures' | 'outboxPublishDuration'>;
+  metrics: Pick<
+    OneMetrics,
+    'outboxPublished' | 'outboxPublishFailures' | 'outboxPublishDuration' | 'outboxRejected'
+  >;
   /** Monotonic milliseconds, injected for tests. */
   now?: () => number;
 }
@@ -21,8 +26,13 @@ export interface OutboxRelay {
   start(): void;
   /** Ask for a round soon; cheap to call after every commit. */
   wake(): void;
-  /** Stops the sweep, lets the running round finish, then tries once more to publish what is pending. */
-  stop(): Promise<void>;
+  /**
+   * Stops the sweep and lets the running round finish; then, unless Kafka was failing, one more
+   * round publishes what is pending. Gives up waiting after `timeoutMs` (a send cannot be cancelled;
+   * the process exits soon after, its transaction rolls back, and the rows stay pending for the next
+   * start). Resolves true when it did not have to give up.
+   */
+  stop(timeoutMs: number): Promise<boolean>;
   /** Resolves when no round is running; for tests. */
   idle(): Promise<void>;
 }
@@ -45,30 +55,34 @@ export function createOutboxRelay({
 
   const timedPublish: PublishMessages = async (messages) => {
     const started = now();
-    await publish(messages);
-    metrics.outboxPublishDuration.record((now() - started) / 1_000);
+    const outcome = await publish(messages);
+    if (!outcome.failure) metrics.outboxPublishDuration.record((now() - started) / 1_000);
+    return outcome;
   };
 
   const round = async () => {
     for (;;) {
       const result = await store.publishPending(batchSize, timedPublish);
-      if (result.kind === 'published') {
-        if (failing) logger.info('outbox publishing recovered');
-        failing = false;
-        metrics.outboxPublished.add(result.count);
-        if (result.count === batchSize) continue;
-      } else if (result.kind === 'failed') {
-        metrics.outboxPublishFailures.add(result.count);
+      metrics.outboxPublished.add(result.published);
+      if (result.rejected > 0) {
+        metrics.outboxRejected.add(result.rejected);
+        logger.error('Kafka refused outbox messages as too large; their requests are FAILED', {
+          count: result.rejected,
+        });
+      }
+      if (result.failed > 0) {
+        metrics.outboxPublishFailures.add(result.failed);
         if (!failing)
           logger.warn('outbox publish failed; messages stay pending', {
-            error: result.error.message,
-            count: result.count,
+            error: result.error?.message,
+            count: result.failed,
           });
         failing = true;
-      } else {
-        failing = false;
+        return;
       }
-      return;
+      if (failing) logger.info('outbox publishing recovered');
+      failing = false;
+      if (result.claimed < batchSize) return;
     }
   };
 
@@ -103,15 +117,33 @@ export function createOutboxRelay({
     wake() {
       if (!failing) void run();
     },
-    async stop() {
+    async stop(timeoutMs) {
       clearInterval(timer);
       timer = undefined;
-      await running;
-      // One last round even after failures: Kafka may be back, and what we publish now is not delayed.
-      await run();
+      const deadline = now() + timeoutMs;
+      const finished = async (work: Promise<void> | undefined) =>
+        !work || (await settlesWithin(work, Math.max(0, deadline - now())));
+      if (!(await finished(running))) return false;
+      // One last round publishes what the last commits left, unless Kafka is failing: then that
+      // round would only wait out the producer's retries and overrun the stop bound, while the
+      // rows are just as safe in the outbox until the next start.
+      if (failing) return true;
+      return finished(run());
     },
     idle: async () => {
       await running;
     },
   };
+}
+
+async function settlesWithin(work: Promise<void>, timeoutMs: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), timeoutMs);
+  });
+  try {
+    return await Promise.race([work.then(() => true), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
 }

@@ -82,7 +82,7 @@ export class PostgresRequestStore implements RequestStore {
 
   async applyResult(result: ThreeResultEvent, receivedAt: Date): Promise<ResultOutcome> {
     const rule = replaceableBy(result);
-    const { rows } = await this.pool.query<{ outcome: ResultOutcome }>(APPLY_RESULT, [
+    const applied = this.pool.query<{ outcome: ResultOutcome }>(APPLY_RESULT, [
       result.request_id,
       result.status,
       result.attempts,
@@ -92,7 +92,15 @@ export class PostgresRequestStore implements RequestStore {
       rule.statuses,
       rule.failedWithFewerAttemptsThan ?? null,
     ]);
-    return rows[0]?.outcome ?? 'unknown';
+    try {
+      const { rows } = await applied;
+      return rows[0]?.outcome ?? 'unknown';
+    } catch (error) {
+      // SQLSTATE class 22 (data exception: out of range, bad encoding, ...) depends only on the
+      // values, so a retry fails the same way; anything else (connection, timeout) is worth retrying.
+      if (String((error as { code?: unknown }).code).startsWith('22')) return 'invalid';
+      throw error;
+    }
   }
 
   async ping(): Promise<void> {

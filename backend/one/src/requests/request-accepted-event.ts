@@ -1,4 +1,4 @@
-// The contract with service two (ARCHITECTURE.md): the value of every message on `one-request`.
+// The contract with service two: the value of every message on `one-request`.
 // two keeps its own decoder for the same shape; services never import each other.
 import { z } from 'zod';
 import { EventTypes } from '@pkg/kafka';

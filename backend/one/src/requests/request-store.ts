@@ -37,8 +37,12 @@ export interface OutboxEntry {
   headers: Record<string, string>;
 }
 
-/** applied: the request moved forward; stale: it is already as far or further; unknown: no such id. */
-export type ResultOutcome = 'applied' | 'stale' | 'unknown';
+/**
+ * applied: the request moved forward; stale: it is already as far or further; unknown: no such id;
+ * invalid: the database refused the values (they passed validation but not a column's rules), so
+ * applying it again can never succeed.
+ */
+export type ResultOutcome = 'applied' | 'stale' | 'unknown' | 'invalid';
 
 export interface RequestStore {
   /** Stores the request and its outbox message in one transaction; resolves after the commit. */

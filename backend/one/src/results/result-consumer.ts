@@ -18,7 +18,12 @@ export interface ResultConsumerOptions {
   fromBeginning?: boolean;
 }
 
-/** Handles one message; exported so unit tests drive it without a broker. Throws only on store errors. */
+/**
+ * Handles one message; exported so unit tests drive it without a broker. An event that cannot be
+ * read or that the database refuses is counted (outcome invalid), logged and skipped: it would fail
+ * the same way on every retry and hold the partition. Throws only on store errors worth retrying
+ * (PostgreSQL out of reach), which kafkajs retries.
+ */
 export function createResultHandler({
   store,
   logger,
@@ -35,12 +40,15 @@ export function createResultHandler({
     }
     const outcome = await store.applyResult(event.data, clock());
     metrics.resultsApplied.add(1, { outcome });
-    logger.info('three-result event handled', {
+    const fields = {
+      offset: message.offset,
       request_id: event.data.request_id,
       status: event.data.status,
       attempts: event.data.attempts,
       outcome,
-    });
+    };
+    if (outcome === 'invalid') logger.warn('ignoring three-result event the database refused', fields);
+    else logger.info('three-result event handled', fields);
   };
 }
 

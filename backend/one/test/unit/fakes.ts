@@ -21,7 +21,8 @@ export function silentLogger(): Logger {
   return createLogger({ service: 'one-test', stream: sink });
 }
 
-export const noopMetrics = () => createOneMetrics(createNoopMeter(), async () => 0);
+export const noopMetrics = () =>
+  createOneMetrics(createNoopMeter(), async () => ({ pending: 0, oldestAgeSeconds: 0 }));
 
 export class InMemoryRequestStore implements RequestStore {
   readonly requests = new Map<string, StoredRequest>();

@@ -10,7 +10,7 @@ async function problemOf(response: Response) {
   assert.equal(response.headers.get('content-type'), 'application/problem+json; charset=utf-8');
   const problem = (await response.json()) as Record<string, unknown>;
   assert.equal(problem.status, response.status);
-  assert.equal(problem.instance, '/one');
+  assert.equal(problem.instance, undefined, 'the path is not echoed');
   assert.match(String(problem.trace_id), /^[0-9a-f]{32}$/);
   assert.ok(!JSON.stringify(problem).includes('    at '), 'no stack trace');
   return problem;
@@ -103,6 +103,31 @@ describe('POST /one', () => {
       assert.equal(({} as Record<string, unknown>).polluted, undefined, 'no prototype was touched');
     });
   }
+
+  it('keeps the answer small and printable however many unknown keys a body carries', async () => {
+    const { app } = testApp();
+    const body: Record<string, unknown> = { ...FIXTURE };
+    // 250 keys of ~200 characters: within the 64 KiB body limit.
+    for (let i = 0; i < 250; i += 1) body[`\u0007${'k'.repeat(200)}${i}`] = i;
+    await withServer(app, async (baseUrl) => {
+      const response = await post(baseUrl, JSON.stringify(body));
+      const text = JSON.stringify(await problemOf(response));
+      const problem = JSON.parse(text) as { errors: { pointer: string }[]; detail: string };
+      assert.equal(problem.errors.length, 10);
+      assert.match(problem.detail, /240 more field error/);
+      for (const { pointer } of problem.errors) assert.match(pointer, /^\/[\x20-\x7e]{1,64}$/);
+      assert.ok(text.length < 2_000, `${text.length} characters`);
+    });
+  });
+
+  it('does not echo the path of an unknown endpoint', async () => {
+    const { app } = testApp();
+    await withServer(app, async (baseUrl) => {
+      const response = await fetch(`${baseUrl}/${'secret-looking-path'.repeat(50)}`);
+      assert.equal(response.status, 404);
+      assert.ok(!(await response.text()).includes('secret-looking-path'));
+    });
+  });
 
   it('answers 503 problem+json with Retry-After when the database is unreachable', async () => {
     const { app, store } = testApp();

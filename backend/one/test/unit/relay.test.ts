@@ -1,6 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { OutboxStore, PublishMessages, PublishRound } from '../../src/outbox/outbox-store.js';
+import type {
+  OutboxStore,
+  PublishMessages,
+  PublishOutcome,
+  PublishRound,
+} from '../../src/outbox/outbox-store.js';
 import { createOutboxRelay } from '../../src/outbox/relay.js';
 import type { OutboxEntry } from '../../src/requests/request-store.js';
 import { noopMetrics, silentLogger } from './fakes.js';
@@ -9,6 +14,7 @@ import { noopMetrics, silentLogger } from './fakes.js';
 class InMemoryOutbox implements OutboxStore {
   pending: OutboxEntry[] = [];
   published: OutboxEntry[] = [];
+  rejected: OutboxEntry[] = [];
   failures = 0;
 
   add(count: number) {
@@ -20,27 +26,49 @@ class InMemoryOutbox implements OutboxStore {
 
   async publishPending(limit: number, publish: PublishMessages): Promise<PublishRound> {
     const batch = this.pending.slice(0, limit);
-    if (batch.length === 0) return { kind: 'idle' };
-    try {
-      await publish(batch);
-    } catch (error) {
-      this.failures += 1;
-      return { kind: 'failed', count: batch.length, error: error as Error };
-    }
-    this.pending = this.pending.slice(batch.length);
-    this.published.push(...batch);
-    return { kind: 'published', count: batch.length };
+    if (batch.length === 0) return { claimed: 0, published: 0, rejected: 0, failed: 0 };
+    const outcome = await publish(batch);
+    const published = new Set(outcome.published);
+    const rejected = new Set(outcome.rejected.map((entry) => entry.eventId));
+    this.published.push(...batch.filter((entry) => published.has(entry.eventId)));
+    this.rejected.push(...batch.filter((entry) => rejected.has(entry.eventId)));
+    this.pending = this.pending.filter(
+      (entry) => !published.has(entry.eventId) && !rejected.has(entry.eventId),
+    );
+    const failed = batch.length - published.size - rejected.size;
+    if (failed > 0) this.failures += 1;
+    return {
+      claimed: batch.length,
+      published: published.size,
+      rejected: rejected.size,
+      failed,
+      ...(outcome.failure ? { error: outcome.failure } : {}),
+    };
   }
 
-  async countPending() {
-    return this.pending.length;
+  async backlog() {
+    return { pending: this.pending.length, oldestAgeSeconds: 0 };
   }
 }
 
-function relayOver(outbox: InMemoryOutbox, publish: PublishMessages, batchSize = 10) {
+/** All of a batch published, or none when `fail` returns an error. */
+function allOrNothing(send: (messages: readonly OutboxEntry[]) => Promise<Error | void>): PublishMessages {
+  return async (messages): Promise<PublishOutcome> => {
+    const failure = await send(messages);
+    return failure
+      ? { published: [], rejected: [], failure }
+      : { published: messages.map((message) => message.eventId), rejected: [] };
+  };
+}
+
+function relayOver(
+  outbox: InMemoryOutbox,
+  send: (messages: readonly OutboxEntry[]) => Promise<Error | void>,
+  batchSize = 10,
+) {
   return createOutboxRelay({
     store: outbox,
-    publish,
+    publish: allOrNothing(send),
     batchSize,
     sweepIntervalMs: 60_000,
     logger: silentLogger(),
@@ -80,13 +108,11 @@ describe('outbox relay', () => {
     assert.equal(outbox.pending.length, 0);
   });
 
-  it('keeps messages pending when Kafka fails, ignores wakes until a sweep succeeds, drains on stop', async () => {
+  it('keeps messages pending when Kafka fails and ignores wakes until a sweep succeeds', async () => {
     const outbox = new InMemoryOutbox();
     outbox.add(3);
     let kafkaUp = false;
-    const relay = relayOver(outbox, async () => {
-      if (!kafkaUp) throw new Error('broker unreachable');
-    });
+    const relay = relayOver(outbox, async () => (kafkaUp ? undefined : new Error('broker unreachable')));
     relay.wake();
     await relay.idle();
     assert.equal(outbox.pending.length, 3);
@@ -97,7 +123,50 @@ describe('outbox relay', () => {
     assert.equal(outbox.failures, 1, 'a wake does not retry a failing broker');
 
     kafkaUp = true;
-    await relay.stop();
-    assert.equal(outbox.pending.length, 0, 'stop publishes what is still pending');
+    assert.equal(await relay.stop(1_000), true);
+    assert.equal(outbox.failures, 1, 'stop does not wait out another failing round');
+    assert.equal(outbox.pending.length, 3, 'the messages stay in the outbox for the next start');
+  });
+
+  it('publishes what is pending on stop while Kafka is healthy', async () => {
+    const outbox = new InMemoryOutbox();
+    const relay = relayOver(outbox, async () => undefined);
+    outbox.add(3);
+    assert.equal(await relay.stop(1_000), true);
+    assert.equal(outbox.pending.length, 0);
+  });
+
+  it('gives up waiting for a round that outlives the stop bound', async () => {
+    const outbox = new InMemoryOutbox();
+    outbox.add(1);
+    const relay = relayOver(outbox, () => new Promise<never>(() => undefined));
+    relay.wake();
+    assert.equal(await relay.stop(50), false);
+  });
+
+  it('moves on past messages the broker rejects, so later ones are published', async () => {
+    const outbox = new InMemoryOutbox();
+    outbox.add(25);
+    const relay = createOutboxRelay({
+      store: outbox,
+      publish: async (messages) => ({
+        published: messages.filter((message) => message.eventId !== '1').map((message) => message.eventId),
+        rejected: messages
+          .filter((message) => message.eventId === '1')
+          .map((message) => ({ eventId: message.eventId, reason: 'too large' })),
+      }),
+      batchSize: 10,
+      sweepIntervalMs: 60_000,
+      logger: silentLogger(),
+      metrics: noopMetrics(),
+    });
+    relay.wake();
+    await relay.idle();
+    assert.deepEqual(
+      outbox.rejected.map((message) => message.eventId),
+      ['1'],
+    );
+    assert.equal(outbox.published.length, 24);
+    assert.equal(outbox.pending.length, 0);
   });
 });

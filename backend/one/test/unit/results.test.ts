@@ -64,4 +64,20 @@ describe('three-result handler', () => {
     await handle(message({ request_id: '500', status: 'LOST', attempts: 1 }));
     assert.equal(store.requests.get('500')?.status, 'ACCEPTED');
   });
+
+  it('refuses values no column can hold, so they never reach the database', async () => {
+    const { store, handle } = await handlerWithRequest();
+    let applied = 0;
+    const applyResult = store.applyResult.bind(store);
+    store.applyResult = async (...args) => {
+      applied += 1;
+      return applyResult(...args);
+    };
+    await handle(message({ request_id: '9223372036854775808', status: 'DELIVERED', attempts: 1 }));
+    await handle(message({ request_id: '500', status: 'FAILED', attempts: 2 ** 31 }));
+    await handle(message({ request_id: '500', status: 'FAILED', attempts: '2' }));
+    assert.equal(applied, 0);
+    await handle(message({ request_id: '500', status: 'FAILED', attempts: 2, error: 'bad\u0000 gateway' }));
+    assert.equal(store.requests.get('500')?.lastError, 'bad gateway');
+  });
 });

@@ -20,3 +20,4 @@ export {
 } from './otlp-receiver.js';
 export { ScopedWireMock, sequenceStates, type ScopedRequest, type SequenceState } from './scoped-wiremock.js';
 export { acceptedRequestEvent, acceptedRequestMessage, type AcceptedRequestFields } from './messages.js';
+export { largeRequest } from './large-request.js';
