@@ -1,4 +1,4 @@
-/** The topics of the flow (ARCHITECTURE.md); `make kafka-up` creates them with these partition counts. */
+/** The topics of the flow (docs/architecture.md); `make kafka-up` creates them with these partition counts. */
 export const Topics = {
   /** one → two: an accepted request, keyed by request id. */
   oneRequest: 'one-request',

@@ -1,4 +1,4 @@
-// A `one-request` message exactly as service one's relay publishes it (ARCHITECTURE.md), for tests
+// A `one-request` message exactly as service one's relay publishes it (docs/architecture.md), for tests
 // and benchmarks that play service one. Services never import each other, so the contract's test
 // double lives here, once.
 import { EventTypes, Headers } from '@pkg/kafka';
