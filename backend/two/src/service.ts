@@ -54,7 +54,13 @@ export async function startTwo(
     onFetch: ({ outcome }) => twoMetrics.tokenFetched(outcome),
   });
   const three = timedThreeClient(createThreeClient(config.three), twoMetrics);
-  const delivery = createThreeDelivery({ three, tokens, policy: config.three, onRetry: twoMetrics.retried });
+  const delivery = createThreeDelivery({
+    three,
+    tokens,
+    policy: config.three,
+    onRetry: twoMetrics.retried,
+    onPause: twoMetrics.deliveryPaused,
+  });
   const kafka = createKafka({ brokers: config.kafka.brokers, clientId: config.kafka.clientId, logger });
   const producer = kafka.producer({
     allowAutoTopicCreation: false,
