@@ -31,3 +31,21 @@ export interface DeliveryStore {
   /** Readiness: the database answers. */
   ping(): Promise<void>;
 }
+
+/**
+ * One outcome per request id: the calls of every handling added up, and DELIVERED if any handling
+ * delivered (a chunk can hold the same request twice, e.g. dead-lettered, replayed, then delivered).
+ */
+export function combinePerId(outcomes: readonly FinishedDelivery[]): FinishedDelivery[] {
+  const byId = new Map<string, FinishedDelivery>();
+  for (const outcome of outcomes) {
+    const earlier = byId.get(outcome.requestId);
+    if (!earlier) {
+      byId.set(outcome.requestId, outcome);
+      continue;
+    }
+    const kept = earlier.status === 'DELIVERED' ? earlier : outcome;
+    byId.set(outcome.requestId, { ...kept, attempts: earlier.attempts + outcome.attempts });
+  }
+  return [...byId.values()];
+}

@@ -4,7 +4,12 @@
 // loaded; docs/benchmarks/analysis.md). The occasional typed read (replay) keeps Prisma.
 import type pg from 'pg';
 import type { PrismaClient } from '../generated/prisma/client.js';
-import type { DeliveryRecord, DeliveryStore, FinishedDelivery } from './delivery-store.js';
+import {
+  combinePerId,
+  type DeliveryRecord,
+  type DeliveryStore,
+  type FinishedDelivery,
+} from './delivery-store.js';
 
 const RECORD_FIELDS = { requestId: true, status: true, attempts: true, deliveredAt: true } as const;
 
@@ -22,14 +27,20 @@ const CLAIM = `
   SELECT "request_id", "status"::text, "attempts", "delivered_at" FROM "delivery"
   WHERE "request_id" = ANY($1::text[])`;
 
-// One statement for the whole chunk; Prisma's typed API would need one UPDATE per row.
+// One statement for the whole chunk; Prisma's typed API would need one UPDATE per row. DELIVERED
+// never moves backwards: a FAILED outcome from a late or concurrent handling (after a rebalance)
+// only adds its calls to the count. Ids are unique in the input (combinePerId): with a repeated id
+// an UPDATE … FROM would apply one of its rows, which one undefined.
 const FINISH = `
   UPDATE "delivery" AS d SET
-    "status" = o.status::"DeliveryStatus",
+    "status" = CASE WHEN d."status" = 'DELIVERED' THEN d."status" ELSE o.status::"DeliveryStatus" END,
     "attempts" = d."attempts" + o.attempts,
-    "third_party_status" = o.third_party_status,
-    "last_error" = o.last_error,
-    "delivered_at" = CASE WHEN o.status = 'DELIVERED' THEN o.at ELSE d."delivered_at" END,
+    "third_party_status" = CASE WHEN d."status" = 'DELIVERED' THEN d."third_party_status" ELSE o.third_party_status END,
+    "last_error" = CASE WHEN d."status" = 'DELIVERED' THEN d."last_error" ELSE o.last_error END,
+    "delivered_at" = CASE
+      WHEN d."status" = 'DELIVERED' THEN d."delivered_at"
+      WHEN o.status = 'DELIVERED' THEN o.at
+      ELSE d."delivered_at" END,
     "updated_at" = o.at
   FROM unnest($1::text[], $2::text[], $3::int[], $4::int[], $5::text[], $6::timestamptz[])
     AS o(request_id, status, attempts, third_party_status, last_error, at)
@@ -49,8 +60,9 @@ export function createPostgresDeliveryStore({
       return new Map(rows.map((row): [string, DeliveryRecord] => [row.requestId, row]));
     },
 
-    async finish(deliveries) {
-      if (deliveries.length === 0) return;
+    async finish(outcomes) {
+      if (outcomes.length === 0) return;
+      const deliveries = combinePerId(outcomes);
       const column = <T>(pick: (delivery: FinishedDelivery) => T) => deliveries.map(pick);
       await pool.query(FINISH, [
         column((d) => d.requestId),
