@@ -34,6 +34,18 @@ Given(
   },
 );
 
+Given(
+  'the auth server answers {int}, {int}, {int} and {int}, then issues {string}',
+  async function (this: TwoWorld, a: number, b: number, c: number, d: number, token: string) {
+    const refusal = (status: number) => ({
+      status,
+      headers: { 'Content-Type': 'text/plain' },
+      body: 'not now',
+    });
+    await this.wiremock.stubSequence(TOKEN_ENDPOINT, [...[a, b, c, d].map(refusal), tokenAnswer(token)]);
+  },
+);
+
 Given('the third party accepts deliveries', async function (this: TwoWorld) {
   await this.wiremock.stub(THREE, threeAnswer(200), { stubPriority: 5 });
 });
