@@ -45,6 +45,8 @@ export async function startTwo(
   const database = createDeliveryDatabase({
     databaseUrl: config.databaseUrl,
     poolSize: config.databasePoolSize,
+    connectTimeoutMs: config.databaseConnectTimeoutMs,
+    statementTimeoutMs: config.databaseStatementTimeoutMs,
     onIdleError: (error) => logger.warn('idle database connection lost', { error: error.message }),
   });
   const store = createPostgresDeliveryStore(database);
