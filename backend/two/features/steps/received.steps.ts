@@ -119,3 +119,9 @@ Then(
 Then('nothing was dead-lettered', function (this: TwoWorld) {
   assert.deepEqual(this.collector!.on(this.topics.deadLetters), []);
 });
+
+Then('the third party received each of them exactly once', async function (this: TwoWorld) {
+  const calls = await this.wiremock.requests('/three');
+  for (const id of this.requestIds)
+    assert.equal(calls.filter((call) => call.headers['idempotency-key'] === id).length, 1, id);
+});

@@ -53,6 +53,41 @@ Given('the result topic does not exist yet, so two cannot finish handling', func
   this.extraTopics.push(this.topics.results);
 });
 
+Given('the dead-letter topic does not exist yet', function (this: TwoWorld) {
+  this.topics = { ...this.topics, deadLetters: `${this.scope}.late-one-request.dlq` };
+  this.extraTopics.push(this.topics.deadLetters);
+});
+
+When('the third party has received it {int} times', async function (this: TwoWorld, times: number) {
+  await eventually(
+    async () => {
+      const calls = await this.wiremock.requests('/three');
+      return calls.filter((call) => call.headers['idempotency-key'] === this.lastRequestId).length >= times;
+    },
+    { message: `${times} calls at the third party` },
+  );
+});
+
+When("two has failed to publish the chunk's outcome", { timeout: 150_000 }, async function (this: TwoWorld) {
+  // The send fails for good (unknown topic): the consumer crashes and kafkajs restarts it from the
+  // last commit. The dead letter can then only come from a later handling of the same message.
+  await eventually(() => this.logLines.some((line) => line.includes('Restarting the consumer')), {
+    timeoutMs: 140_000,
+    intervalMs: 250,
+    message: 'a failed publish',
+  });
+});
+
+When('the dead-letter topic is created', async function (this: TwoWorld) {
+  await createTopics(this.kafka, { deadLetters: this.topics.deadLetters });
+  this.collector = await startCollector(
+    this.kafka,
+    { deadLetters: this.topics.deadLetters, requests: this.topics.requests },
+    `${this.scope}-late-dlq-collector`,
+  );
+  this.collectors.push(this.collector);
+});
+
 Given('two runs as its own process', async function (this: TwoWorld) {
   this.child = await startChild(this);
 });

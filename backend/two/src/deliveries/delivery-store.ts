@@ -6,6 +6,10 @@ export interface DeliveryRecord {
   status: DeliveryStatus;
   attempts: number;
   deliveredAt: Date | null;
+  /** While FAILED: the last error, the dead letter's reason and the message it was dead-lettered from. */
+  lastError?: string | null;
+  deadLetterReason?: string | null;
+  deadLetteredFrom?: string | null;
 }
 
 /** The end of one handling of a request: delivered, or given up on (and dead-lettered). */
@@ -17,6 +21,8 @@ export interface FinishedDelivery {
   thirdPartyStatus: number | null;
   lastError: string | null;
   at: Date;
+  /** FAILED only: the dead letter's reason and the message (topic/partition/offset) it copies. */
+  deadLetter?: { reason: string; from: string };
 }
 
 /**

@@ -11,7 +11,15 @@ import {
   type FinishedDelivery,
 } from './delivery-store.js';
 
-const RECORD_FIELDS = { requestId: true, status: true, attempts: true, deliveredAt: true } as const;
+const RECORD_FIELDS = {
+  requestId: true,
+  status: true,
+  attempts: true,
+  deliveredAt: true,
+  lastError: true,
+  deadLetterReason: true,
+  deadLetteredFrom: true,
+} as const;
 
 // Insert the ids not seen before and read every id's row, in one round trip. The second SELECT sees
 // the table as it was before the INSERT (one snapshot per statement), so every id comes back once.
@@ -20,11 +28,14 @@ const CLAIM = `
     INSERT INTO "delivery" ("request_id", "first_seen_at", "updated_at")
     SELECT id, $2, $2 FROM unnest($1::text[]) AS id
     ON CONFLICT ("request_id") DO NOTHING
-    RETURNING "request_id", "status", "attempts", "delivered_at"
+    RETURNING "request_id", "status", "attempts", "delivered_at", "last_error", "dead_letter_reason", "dead_lettered_from"
   )
-  SELECT "request_id" AS "requestId", "status"::text AS "status", "attempts", "delivered_at" AS "deliveredAt" FROM inserted
+  SELECT "request_id" AS "requestId", "status"::text AS "status", "attempts", "delivered_at" AS "deliveredAt",
+    "last_error" AS "lastError", "dead_letter_reason" AS "deadLetterReason", "dead_lettered_from" AS "deadLetteredFrom"
+  FROM inserted
   UNION ALL
-  SELECT "request_id", "status"::text, "attempts", "delivered_at" FROM "delivery"
+  SELECT "request_id", "status"::text, "attempts", "delivered_at", "last_error", "dead_letter_reason", "dead_lettered_from"
+  FROM "delivery"
   WHERE "request_id" = ANY($1::text[])`;
 
 // One statement for the whole chunk; Prisma's typed API would need one UPDATE per row. DELIVERED
@@ -41,9 +52,11 @@ const FINISH = `
       WHEN d."status" = 'DELIVERED' THEN d."delivered_at"
       WHEN o.status = 'DELIVERED' THEN o.at
       ELSE d."delivered_at" END,
+    "dead_letter_reason" = CASE WHEN d."status" = 'DELIVERED' THEN NULL ELSE o.dead_letter_reason END,
+    "dead_lettered_from" = CASE WHEN d."status" = 'DELIVERED' THEN NULL ELSE o.dead_lettered_from END,
     "updated_at" = o.at
-  FROM unnest($1::text[], $2::text[], $3::int[], $4::int[], $5::text[], $6::timestamptz[])
-    AS o(request_id, status, attempts, third_party_status, last_error, at)
+  FROM unnest($1::text[], $2::text[], $3::int[], $4::int[], $5::text[], $6::timestamptz[], $7::text[], $8::text[])
+    AS o(request_id, status, attempts, third_party_status, last_error, at, dead_letter_reason, dead_lettered_from)
   WHERE d."request_id" = o.request_id`;
 
 export function createPostgresDeliveryStore({
@@ -71,6 +84,8 @@ export function createPostgresDeliveryStore({
         column((d) => d.thirdPartyStatus),
         column((d) => d.lastError),
         column((d) => d.at.toISOString()),
+        column((d) => d.deadLetter?.reason ?? null),
+        column((d) => d.deadLetter?.from ?? null),
       ]);
     },
 
