@@ -1,12 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type AccessTokenClient, AccessTokenError, isTimeout } from '@pkg/accesstoken';
-import {
-  BrokenCircuitError,
-  ConsecutiveBreaker,
-  circuitBreaker,
-  fullJitterGenerator,
-  handleWhen,
-} from 'cockatiel';
+import { BrokenCircuitError, ConsecutiveBreaker, circuitBreaker, handleWhen } from 'cockatiel';
 import { isRetryableStatus, ThreeRejected } from './delivery-errors.js';
 import type { ThreeAnswer, ThreeClient } from './three-client.js';
 
@@ -57,7 +51,7 @@ const abortableWait = (ms: number, signal: AbortSignal | undefined) =>
   sleep(ms, undefined, signal ? { signal } : undefined);
 
 /**
- * The resilience around POST /three: retries with capped exponential backoff and full jitter (or
+ * The resilience around POST /three: retries with capped exponential backoff and jitter (or
  * the server's Retry-After), and one circuit breaker (cockatiel) shared by every message, so a
  * third party that is down gets a rest instead of every message's retries.
  *
@@ -80,19 +74,17 @@ export function createThreeDelivery({
       breaker: new ConsecutiveBreaker(policy.breaker.consecutiveFailures),
     },
   );
-  const exponential = {
-    generator: fullJitterGenerator,
-    initialDelay: policy.initialDelayMs,
-    maxDelay: policy.maxDelayMs,
-    exponent: 2,
-  };
-  /** Full-jitter exponential delays, one sequence per delivery and kind of wait. */
+  /**
+   * Capped exponential delays with equal jitter (half of each step fixed, half random), one sequence
+   * per delivery and kind of wait. Full jitter can draw near-zero delays: a message could then spend
+   * all its attempts within a second of an outage starting, before enough failures open the breaker.
+   */
   const backoff = () => {
-    let state: number | undefined;
+    let step = 0;
     return () => {
-      const [delay, next] = fullJitterGenerator(state, exponential);
-      state = next;
-      return delay;
+      const ceiling = Math.min(policy.maxDelayMs, policy.initialDelayMs * 2 ** step);
+      step += 1;
+      return ceiling / 2 + (Math.random() * ceiling) / 2;
     };
   };
   // While the breaker is open, look again often enough to be among the first after it half-opens,
