@@ -86,7 +86,7 @@ export const twoConfigFields = z.object({
       maxRetryAfterMs: z.number().int().min(0).default(30_000),
       breaker: z
         .object({
-          consecutiveFailures: z.number().int().positive().default(20),
+          consecutiveFailures: z.number().int().positive().default(5),
           halfOpenAfterMs: z.number().int().positive().default(10_000),
         })
         .prefault({}),

@@ -1,11 +1,14 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type AccessTokenClient, AccessTokenError, isTimeout } from '@pkg/accesstoken';
-import { BrokenCircuitError, ConsecutiveBreaker, circuitBreaker, handleWhen } from 'cockatiel';
+import { BrokenCircuitError, CircuitState, ConsecutiveBreaker, circuitBreaker, handleWhen } from 'cockatiel';
 import { isRetryableStatus, ThreeRejected } from './delivery-errors.js';
 import type { ThreeAnswer, ThreeClient } from './three-client.js';
 
 export interface DeliveryPolicy {
-  /** Calls to /three per message, the first included. Only calls that were made count. */
+  /**
+   * Failed calls to /three per message before it is dead-lettered. Only calls that were made count,
+   * and not those that failed as part of an outage (opening the breaker, a failed half-open probe).
+   */
   maxAttempts: number;
   initialDelayMs: number;
   maxDelayMs: number;
@@ -102,7 +105,8 @@ export function createThreeDelivery({
 
   return {
     async deliver(body, requestId, signal) {
-      let attempts = 0;
+      let attempts = 0; // calls made, reported and stored
+      let counted = 0; // calls that failed while the third party was considered up: toward giving up
       let lastStatus: number | null = null;
       let tokenRefreshed = false;
       const retryDelay = backoff();
@@ -145,7 +149,12 @@ export function createThreeDelivery({
             continue;
           }
           if (error instanceof ThreeRejected) lastStatus = error.status;
-          if (attempts >= policy.maxAttempts) return gaveUp('attempts-exhausted', error);
+          // A failure that opened the breaker, or a half-open probe that kept it open, is the
+          // outage's, not this message's: it spends no attempt (the message then waits for the
+          // breaker). Otherwise a held partition's few messages could spend all their attempts before
+          // enough failures in a row open the breaker.
+          if (breaker.state === CircuitState.Closed) counted += 1;
+          if (counted >= policy.maxAttempts) return gaveUp('attempts-exhausted', error);
           const retryAfter = error instanceof ThreeRejected ? error.retryAfterMs : undefined;
           const delay =
             retryAfter === undefined ? retryDelay() : Math.min(retryAfter, policy.maxRetryAfterMs);

@@ -126,7 +126,12 @@ describe('createThreeDelivery', () => {
       maxAttempts: 2,
       breaker: { consecutiveFailures: 2, halfOpenAfterMs: 60_000 },
     });
-    await subject.deliver(body, '1'); // two 500s: the breaker opens
+    // Two 500s open the breaker; the second spends no attempt, so '1' then waits too: abort it.
+    const opener = new AbortController();
+    const first = subject.deliver(body, '1', opener.signal);
+    await eventually(() => three.calls.length === 2 || undefined, { timeoutMs: 5_000, intervalMs: 5 });
+    opener.abort();
+    await assert.rejects(first, { name: 'AbortError' });
     const callsBefore = three.calls.length;
     const controller = new AbortController();
     const third = subject.deliver(body, '3', controller.signal);
@@ -221,5 +226,15 @@ describe('createThreeDelivery', () => {
       attempts: 1,
       status: 200,
     });
+  });
+
+  it('does not count a failure that opened the breaker, or a failed half-open probe, as an attempt', async () => {
+    const { subject, three } = delivery([500, 500, 500, 200], {
+      maxAttempts: 2,
+      breaker: { consecutiveFailures: 2, halfOpenAfterMs: 30 },
+    });
+    // Call 1 fails (counted), call 2 opens the breaker, call 3 is a failed probe: neither counted.
+    assert.deepEqual(await subject.deliver(body, '42'), { delivered: true, attempts: 4, status: 200 });
+    assert.equal(three.calls.length, 4);
   });
 });
