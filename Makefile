@@ -213,10 +213,10 @@ bench: generate ## Benchmark on a private PostgreSQL (54339) + Kafka (19092) →
 bench-quick: generate ## The benchmark in about a minute → docs/benchmarks/bench-quick.{json,md}
 	BENCH_QUICK=1 node --conditions=source --import tsx infra/bench/bench.ts
 
-faults: generate ## Failure drills (Kafka 30 s, two SIGKILL, PostgreSQL, flaky third party, bad input) → docs/faults/
+faults: generate ## Failure drills (Kafka 30 s, two SIGKILL, PostgreSQL, flaky third party, third party and token server down 30 s, bad input) → docs/faults/
 	node --conditions=source --import tsx infra/faults/faults.ts
 
-faults-quick: generate ## The same drills with short loads and a 10 s Kafka outage (part of make test)
+faults-quick: generate ## The same drills with short loads and 10 s outages (part of make test)
 	FAULTS_QUICK=1 node --conditions=source --import tsx infra/faults/faults.ts
 
 ##@ Quality

@@ -9,6 +9,7 @@ import { runBadInputCorpus } from './bad-input.js';
 import type { Drill, DrillResult } from './drills/drill.js';
 import { flakyThirdParty } from './drills/flaky-third-party.js';
 import { kafkaOutage } from './drills/kafka-outage.js';
+import { thirdPartyDown, tokenServerDown } from './drills/outages.js';
 import { postgresOutage } from './drills/postgres-outage.js';
 import { twoCrash } from './drills/two-crash.js';
 import { faultsMarkdown } from './faults-report.js';
@@ -38,6 +39,8 @@ const drills: [string, Drill][] = [
   ['bad-input corpus', badInput],
   ['PostgreSQL stopped', postgresOutage],
   ['third party fails half of the calls', flakyThirdParty],
+  [`third party down for ${quick ? 10 : 30} s`, thirdPartyDown],
+  [`token server down for ${quick ? 10 : 30} s`, tokenServerDown],
   ['two killed with SIGKILL and restarted', twoCrash],
   [`Kafka stopped for ${quick ? 10 : 30} s`, kafkaOutage],
 ];
