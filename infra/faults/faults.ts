@@ -12,6 +12,7 @@ import { flakyThirdParty } from './drills/flaky-third-party.js';
 import { kafkaOutage } from './drills/kafka-outage.js';
 import { longKafkaOutage } from './drills/long-kafka-outage.js';
 import { poisonResult } from './drills/poison-result.js';
+import { thirdPartyDown, tokenServerDown } from './drills/outages.js';
 import { postgresOutage } from './drills/postgres-outage.js';
 import { sigtermKafkaOutage } from './drills/sigterm-kafka-outage.js';
 import { twoCrash } from './drills/two-crash.js';
@@ -44,6 +45,8 @@ const drills: [string, Drill][] = [
   ['PostgreSQL stopped', postgresOutage],
   ['poison results on three-result', poisonResult],
   ['third party fails half of the calls', flakyThirdParty],
+  [`third party down for ${quick ? 10 : 30} s`, thirdPartyDown],
+  [`token server down for ${quick ? 10 : 30} s`, tokenServerDown],
   ['two killed with SIGKILL and restarted', twoCrash],
   ['two instances of one behind one database', twoInstances],
   [`Kafka stopped for ${quick ? 10 : 30} s`, kafkaOutage],

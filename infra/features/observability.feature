@@ -8,12 +8,12 @@ Feature: Telemetry of one request: one trace across both services, correlated lo
     Given services one and two are running as processes, exporting telemetry to a test OTLP receiver
 
   Scenario: One trace covers every hop of a request, parent to child
-    When a client posts the example request to one
+    When a client posts the example request to one, which the third party first answers 401
     And GET /one/{id} shows the request as DELIVERED
     Then one trace holds one's server span for POST /one and its database insert
     And one's "send one-request" span is in the same trace, below the server span
     And two's "process one-request" span is a child of one's "send one-request" span
-    And two's token call and /three call are client spans below its processing span
+    And two's token call and both /three calls are client spans below its processing span
     And two's "send three-result" span is below its processing span, and one's "process three-result" span is its child
     And log records of one and two written while handling it carry its trace id and request id
     And no span, log record or log line of either service contains the client secret, the access token or an Authorization header

@@ -32,3 +32,28 @@ Feature: two retries what may succeed later and dead-letters what will not
     Then the request is on the dead-letter topic with reason "permanent-error" after 1 attempt
     And a FAILED result is published for it after 1 attempt
     And the third party received it exactly once
+
+  Scenario: A storm of large dead letters neither loops nor stalls the partition
+    Twelve requests of about 55 KB (the largest the API accepts) are refused: their dead letters
+    together exceed what the dead-letter topic takes in one record batch, so two publishes them in
+    smaller sends. Each request reaches the third party once; none is called again.
+    Given the dead-letter topic takes record batches of at most 300000 bytes
+    And two publishes in sends of at most 200000 bytes
+    And the third party answers 400
+    When service one publishes 12 requests of about 55 KB to one partition
+    And two is running
+    Then each of them is on the dead-letter topic with reason "permanent-error"
+    And the third party received each of them exactly once
+
+  Scenario: A dead letter that cannot be published yet is published later, without calling the third party again
+    The chunk is not committed while its publish fails, so its messages come back; the request two
+    already gave up on is answered from the delivery store instead of being tried three times more.
+    Given the dead-letter topic does not exist yet
+    And the third party always answers 500
+    And two is running
+    When service one publishes an accepted request
+    And the third party has received it 3 times
+    And two has failed to publish the chunk's outcome
+    And the dead-letter topic is created
+    Then the request is on the dead-letter topic with reason "attempts-exhausted" after 3 attempts
+    And the third party received it 3 times, always with the same Idempotency-Key

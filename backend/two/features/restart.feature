@@ -24,3 +24,17 @@ Feature: two survives being killed
     And two is sent SIGTERM
     Then two exits with code 0 within 15 seconds
     And two's consumer group has committed the offset after that request
+
+  Scenario: SIGTERM while one request waits out a long Retry-After keeps what was delivered
+    The waiting is cut short, the request that already got its 200 is stored, and two exits within
+    its stop bound; after the restart only the unfinished request is called again.
+    Given the auth server issues the access token "token-A"
+    And the third party accepts deliveries
+    And two runs as its own process
+    When service one publishes two requests to one partition at once, the first answered 503 with Retry-After 30 seconds
+    And the third party has received both requests
+    And two is sent SIGTERM
+    Then two exits with code 0 within 12 seconds
+    When two is started again
+    Then a DELIVERED result is published for each of them
+    And the third party received the delivered request exactly once and the waiting one twice

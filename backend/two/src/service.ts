@@ -45,6 +45,8 @@ export async function startTwo(
   const database = createDeliveryDatabase({
     databaseUrl: config.databaseUrl,
     poolSize: config.databasePoolSize,
+    connectTimeoutMs: config.databaseConnectTimeoutMs,
+    statementTimeoutMs: config.databaseStatementTimeoutMs,
     onIdleError: (error) => logger.warn('idle database connection lost', { error: error.message }),
   });
   const store = createPostgresDeliveryStore(database);
@@ -54,7 +56,13 @@ export async function startTwo(
     onFetch: ({ outcome }) => twoMetrics.tokenFetched(outcome),
   });
   const three = timedThreeClient(createThreeClient(config.three), twoMetrics);
-  const delivery = createThreeDelivery({ three, tokens, policy: config.three, onRetry: twoMetrics.retried });
+  const delivery = createThreeDelivery({
+    three,
+    tokens,
+    policy: config.three,
+    onRetry: twoMetrics.retried,
+    onPause: twoMetrics.deliveryPaused,
+  });
   const kafka = createKafka({ brokers: config.kafka.brokers, clientId: config.kafka.clientId, logger });
   const producer = kafka.producer({
     allowAutoTopicCreation: false,

@@ -1,10 +1,12 @@
 // The fast local stand-in for the auth server and the third party, run as its own process
 // (`node --import tsx stub-server.ts <port>`) so it never shares an event loop with what it measures.
 // Plain node:http with keep-alive; WireMock would measure WireMock.
-//   POST /v2/oauth/token  → a bearer token valid for an hour (counted)
+//   POST /v2/oauth/token  → a bearer token valid for an hour (counted); or, as steered, a reset
+//                           connection or a 429
 //   POST /three           → 200, or 503 for a configured fraction of calls; every call is recorded
 //                           per Idempotency-Key with its time and status
-//   GET  /__calls         → what was recorded;  POST /__control {"failRate": 0.5} → change behaviour
+//   GET  /__calls         → what was recorded;  POST /__control {"failRate": 0.5} or
+//                           {"tokenMode": "ok"|"reset"|"429"} or {"threeDelayMs": 1500} → change behaviour
 //   POST /v1/traces|metrics|logs → 200 and nothing else: an OTLP/HTTP sink, so a bench with telemetry
 //                           export on pays the services' real export cost without a collector
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -13,6 +15,10 @@ import type { StubCalls } from './stub-third-party.js';
 
 const calls: StubCalls = { tokenFetches: 0, threeCalls: 0, byKey: {} };
 let failRate = 0;
+/** The token endpoint's behaviour: answer, reset the connection, or answer 429 (a drill's outage). */
+let tokenMode: 'ok' | 'reset' | '429' = 'ok';
+/** How long /three takes to answer (a drill that needs calls in flight at a given moment). */
+let threeDelayMs = 0;
 /** A small deterministic generator: the same run fails the same calls. */
 let seed = 0x2545f491;
 const nextRandom = () => {
@@ -41,7 +47,9 @@ function recordThreeCall(request: IncomingMessage, response: ServerResponse) {
     entry.ok += 1;
     entry.firstOkAt ??= at;
   }
-  answer(response, status, status === 200 ? { status: 'accepted' } : { error: `answered ${status}` });
+  const body = status === 200 ? { status: 'accepted' } : { error: `answered ${status}` };
+  if (threeDelayMs === 0) return answer(response, status, body);
+  setTimeout(() => answer(response, status, body), threeDelayMs);
 }
 
 const server = createServer((request, response) => {
@@ -50,15 +58,23 @@ const server = createServer((request, response) => {
   request.on('end', () => {
     if (request.method === 'POST' && request.url === '/v2/oauth/token') {
       calls.tokenFetches += 1;
+      if (tokenMode === 'reset') return void request.socket.destroy();
+      if (tokenMode === '429') return answer(response, 429, { error: 'slow_down' });
       return answer(response, 200, { access_token: 'stub-token', token_type: 'Bearer', expires_in: 3600 });
     }
     if (request.method === 'POST' && request.url === '/three') return recordThreeCall(request, response);
     if (request.method === 'POST' && request.url?.startsWith('/v1/')) return answer(response, 200, {});
     if (request.method === 'GET' && request.url === '/__calls') return answer(response, 200, calls);
     if (request.method === 'POST' && request.url === '/__control') {
-      const control = JSON.parse(Buffer.concat(chunks).toString() || '{}') as { failRate?: number };
+      const control = JSON.parse(Buffer.concat(chunks).toString() || '{}') as {
+        failRate?: number;
+        tokenMode?: typeof tokenMode;
+        threeDelayMs?: number;
+      };
+      threeDelayMs = control.threeDelayMs ?? threeDelayMs;
       failRate = control.failRate ?? failRate;
-      return answer(response, 200, { failRate });
+      tokenMode = control.tokenMode ?? tokenMode;
+      return answer(response, 200, { failRate, tokenMode, threeDelayMs });
     }
     answer(response, 404, { error: 'not found' });
   });

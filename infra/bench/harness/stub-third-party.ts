@@ -22,6 +22,10 @@ export interface StubThirdParty {
   calls(): Promise<StubCalls>;
   /** Fraction (0–1) of /three calls answered 503 from now on. */
   setFailRate(failRate: number): Promise<void>;
+  /** The token endpoint from now on: answers, resets every connection, or answers 429. */
+  setTokenMode(mode: 'ok' | 'reset' | '429'): Promise<void>;
+  /** /three answers after this long from now on (recorded at arrival), so calls are in flight. */
+  setThreeDelay(ms: number): Promise<void>;
 }
 
 export async function startStubThirdParty({ port, logFile }: { port: number; logFile: string }) {
@@ -33,17 +37,17 @@ export async function startStubThirdParty({ port, logFile }: { port: number; log
     logFile,
     readyUrl: `${url}/__calls`,
   });
+  const control = async (settings: Record<string, unknown>) => {
+    const response = await fetch(`${url}/__control`, { method: 'POST', body: JSON.stringify(settings) });
+    if (!response.ok) throw new Error(`stub refused ${JSON.stringify(settings)}`);
+  };
   const stub: StubThirdParty = {
     url,
     process,
     calls: async () => (await (await fetch(`${url}/__calls`)).json()) as StubCalls,
-    setFailRate: async (failRate) => {
-      const response = await fetch(`${url}/__control`, {
-        method: 'POST',
-        body: JSON.stringify({ failRate }),
-      });
-      if (!response.ok) throw new Error(`stub refused failRate ${failRate}`);
-    },
+    setFailRate: (failRate) => control({ failRate }),
+    setTokenMode: (tokenMode) => control({ tokenMode }),
+    setThreeDelay: (threeDelayMs) => control({ threeDelayMs }),
   };
   return stub;
 }

@@ -60,7 +60,7 @@ export const flakyThirdParty: Drill = async ({ system, quick, log }) => {
 };
 
 /** Reads the dead-letter topic from the beginning with a group of its own; keys are request ids. */
-async function watchDeadLetters(broker: string) {
+export async function watchDeadLetters(broker: string) {
   const kafka = new kafkajs.Kafka({
     clientId: 'faults-dlq',
     brokers: [broker],

@@ -14,12 +14,18 @@ import { acceptedIds, steadyLoad } from './steady-load.js';
 /** Longest time a 200 can wait for two to store it: one chunk of concurrent calls plus its bulk update. */
 const IN_FLIGHT_WINDOW_MS = 5_000;
 
+/** The stub answers /three this long after a call arrives while the kill lands: calls are in flight. */
+const SLOW_ANSWER_MS = 1_500;
+
 export const twoCrash: Drill = async ({ system, quick, log }) => {
   const load = steadyLoad(system.oneUrl, quick ? 30 : 50);
   await pause(4_000);
-  log(`SIGKILL two (pid ${system.two.pid})`);
+  await system.stub.setThreeDelay(SLOW_ANSWER_MS);
+  await pause(SLOW_ANSWER_MS * 2);
+  log(`SIGKILL two (pid ${system.two.pid}) while /three takes ${SLOW_ANSWER_MS} ms to answer`);
   const killedAt = Date.now();
   await system.two.kill();
+  await system.stub.setThreeDelay(0);
   await pause(3_000);
   system.two = await system.startTwo();
   log(`two started again (pid ${system.two.pid})`);
@@ -29,6 +35,11 @@ export const twoCrash: Drill = async ({ system, quick, log }) => {
   const counts = await auditDeliveries(system, ids, { timeoutMs: 180_000 });
   const calls = await system.stub.calls();
   const recalled = ids.filter((id) => (calls.byKey[id]?.ok ?? 0) > 1);
+  // Answered 200 by the stub but, at the kill, still on the wire (the stub records a call when it arrives).
+  const inFlightAtKill = ids.filter((id) => {
+    const at = calls.byKey[id]?.firstOkAt;
+    return at !== null && at !== undefined && at > killedAt - SLOW_ANSWER_MS && at <= killedAt;
+  }).length;
   const recalledAfterStoredDelivery = recalled.filter(
     (id) => (calls.byKey[id]?.firstOkAt ?? killedAt) < killedAt - IN_FLIGHT_WINDOW_MS,
   );
@@ -36,17 +47,20 @@ export const twoCrash: Drill = async ({ system, quick, log }) => {
     pass:
       counts.lost === 0 &&
       recalledAfterStoredDelivery.length === 0 &&
+      inFlightAtKill > 0 &&
       ids.length > 0 &&
       counts.statusMismatches === 0 &&
       counts.notPublished === 0 &&
       counts.publishedMoreThanOnce === 0,
     rule:
-      'every 201 delivered (lost = 0); an id is called again (same Idempotency-Key) only if its first ' +
-      `successful call was in flight at the kill (within ${IN_FLIGHT_WINDOW_MS} ms before it); ` +
+      'every 201 delivered (lost = 0); the kill lands while calls are in flight (inFlightAtKill > 0); an ' +
+      'id is called again (same Idempotency-Key) only if its first successful call was in flight at the ' +
+      `kill or waiting to be stored (within ${IN_FLIGHT_WINDOW_MS} ms before it); ` +
       "one's status matches the third party and one message on one-request per id",
     counts: {
       sent: answers.length,
       ...counts,
+      inFlightAtKill,
       recalledInFlightAtKill: recalled.length - recalledAfterStoredDelivery.length,
       recalledAfterStoredDelivery: recalledAfterStoredDelivery.length,
     },

@@ -83,6 +83,16 @@ When('a client posts the example request to one', async function (this: World) {
   await postRequest(this, stackOf(this).one.url, uniqueId('usr'));
 });
 
+When(
+  'a client posts the example request to one, which the third party first answers 401',
+  async function (this: World) {
+    const userId = uniqueId('usr');
+    // A 401 makes two drop its cached token and fetch a fresh one inside this handling.
+    await stackOf(this).wiremock.answerThreeFor(userId, [401, 200]);
+    await postRequest(this, stackOf(this).one.url, userId);
+  },
+);
+
 Then(
   "WireMock's \\/three is called with the request id as the Idempotency-Key",
   async function (this: World) {

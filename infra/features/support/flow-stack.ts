@@ -94,10 +94,8 @@ async function startFlowStack(): Promise<FlowStack> {
       TWO_THREE__URL: wiremock.scopedUrl,
       // Retries within a scenario's bounds.
       TWO_THREE__INITIAL_DELAY_MS: '50',
-      // A token is refreshed whenever it is within this of expiry: with the token's whole lifetime,
-      // every handling fetches one, so every trace shows the token call (in production the cache
-      // makes token calls rare, and a trace shows one only when it happened).
-      TWO_AUTH__REFRESH_AHEAD_MS: '3600000',
+      // Token settings are production's: the token is cached, so a trace shows a token call only
+      // when that handling fetched one (the trace scenario makes it: a 401 forces a fresh token).
     }),
   ]);
   return { receiver, one, two, wiremock };

@@ -9,7 +9,10 @@ export interface AccessTokenClientOptions {
   clientId: string;
   clientSecret: string;
   scope?: string;
-  /** A cached token is replaced once it has less than this left (default 30 s). */
+  /**
+   * A cached token is replaced once it has less than this left (default 30 s), but never earlier
+   * than half its lifetime: a short-lived token is still reused for half of it.
+   */
   refreshAheadMs?: number;
   /** Bound for one token request (default 5 s). */
   timeoutMs?: number;
@@ -34,7 +37,15 @@ export interface AccessTokenClient {
 interface CachedToken {
   value: string;
   expiresAt: number;
+  /** From here on a caller triggers a refresh (and still gets this token if the refresh fails). */
+  refreshAt: number;
 }
+
+/**
+ * The refresh margin is at most this fraction of a token's lifetime. Without it, a lifetime at or
+ * below the margin (expires_in 30 with a 30 s margin) made every call fetch a new token.
+ */
+const MAX_MARGIN_FRACTION = 0.5;
 
 /**
  * OAuth2 client-credentials tokens with a single-flight cache: N concurrent callers cause one
@@ -64,7 +75,9 @@ export function createAccessTokenClient(options: AccessTokenClientOptions): Acce
         }),
       );
       options.onFetch?.({ outcome: 'success', durationMs: clock() - started });
-      return { value: issued.accessToken, expiresAt: started + issued.lifetimeMs };
+      const expiresAt = started + issued.lifetimeMs;
+      const margin = Math.min(refreshAheadMs, issued.lifetimeMs * MAX_MARGIN_FRACTION);
+      return { value: issued.accessToken, expiresAt, refreshAt: expiresAt - margin };
     } catch (error) {
       options.onFetch?.({ outcome: 'failure', durationMs: clock() - started });
       throw error;
@@ -86,7 +99,7 @@ export function createAccessTokenClient(options: AccessTokenClientOptions): Acce
   return {
     async getToken() {
       const now = clock();
-      if (cached && now < cached.expiresAt - refreshAheadMs) return cached.value;
+      if (cached && now < cached.refreshAt) return cached.value;
       const stillValid = cached && now < cached.expiresAt ? cached : undefined;
       try {
         return (await refresh()).value;
@@ -101,7 +114,7 @@ export function createAccessTokenClient(options: AccessTokenClientOptions): Acce
   };
 }
 
-/** Retries 5xx and timeouts with capped exponential backoff and full jitter; 4xx fail at once. */
+/** Retries transient failures (network, timeouts, 408, 429, 5xx) with capped exponential backoff and full jitter; other 4xx fail at once. */
 function tokenRetryPolicy(config: AccessTokenClientOptions['retry'] = {}) {
   return retry(
     handleWhen((error) => error instanceof AccessTokenError && error.retryable),

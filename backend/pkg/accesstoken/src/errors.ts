@@ -9,7 +9,7 @@ export class AccessTokenError extends Error {
     message: string,
     /** HTTP status of the token endpoint's answer; undefined when none came (timeout). */
     readonly status: number | undefined,
-    /** Worth retrying: a 5xx or a timeout. 4xx are the caller's fault and are not. */
+    /** Worth retrying: a network error, a timeout, 408, 429 or a 5xx. Other 4xx are the caller's fault. */
     readonly retryable: boolean,
     options?: ErrorOptions,
   ) {

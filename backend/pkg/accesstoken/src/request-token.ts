@@ -34,11 +34,13 @@ export async function requestToken(options: TokenRequest): Promise<IssuedToken> 
   } catch (error) {
     // The cause is dropped on purpose: undici errors can carry the request options (and the header).
     if (isTimeout(error)) throw new AccessTokenError('token endpoint timed out', undefined, true);
+    // Refused, reset or not resolvable: an auth server restarting, a keep-alive connection closed
+    // under us. Worth another try, like a 5xx; the caller waits rather than giving up on its work.
     const code = (error as { code?: unknown }).code;
     throw new AccessTokenError(
-      `token endpoint unreachable (${String(code ?? 'network error')})`,
+      `token endpoint unreachable (${typeof code === 'string' ? code : 'network error'})`,
       undefined,
-      false,
+      true,
     );
   }
   const { statusCode } = response;
@@ -49,9 +51,12 @@ export async function requestToken(options: TokenRequest): Promise<IssuedToken> 
   throw new AccessTokenError(
     `token endpoint answered ${statusCode}${code ? ` (${code})` : ''}`,
     statusCode,
-    statusCode >= 500,
+    isTransientStatus(statusCode),
   );
 }
+
+/** 408 and 429 say "not now", 5xx "not me": the same request may succeed later. Other 4xx will not. */
+export const isTransientStatus = (status: number) => status === 408 || status === 429 || status >= 500;
 
 /** RFC 6749 §2.3.1: id and secret are form-encoded before they are joined and base64-encoded. */
 export function basicAuthorization(clientId: string, clientSecret: string): string {

@@ -30,7 +30,7 @@ export function newRequestId(): string {
 /** What service one publishes for a request; its defaults are the user and data the scenarios assert on. */
 export const acceptedRequest = (requestId: string) => acceptedRequestEvent(requestId);
 
-/** The headers service one's relay sets (ARCHITECTURE.md), with a fixed traceparent to follow through. */
+/** The headers service one's relay sets (docs/architecture.md), with a fixed traceparent to follow through. */
 export function requestHeaders(requestId: string): Record<string, string> {
   return {
     ...acceptedRequestMessage(requestId).headers,

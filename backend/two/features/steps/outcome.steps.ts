@@ -76,6 +76,16 @@ Then(
 );
 
 Then(
+  'each of them is on the dead-letter topic with reason {string}',
+  async function (this: TwoWorld, reason: string) {
+    for (const id of this.requestIds) {
+      const [letter] = await this.collector!.waitFor(this.topics.deadLetters, id, 1, 60_000);
+      assert.equal(letter!.headers[Headers.dlqReason], reason);
+    }
+  },
+);
+
+Then(
   'the malformed message is on the dead-letter topic with reason {string}',
   async function (this: TwoWorld, reason: string) {
     await expectDeadLetter(this, this.malformedKey!, reason, 0);

@@ -1,4 +1,5 @@
 import { When } from '@cucumber/cucumber';
+import { acceptedRequestEvent } from '@pkg/testkit';
 import { acceptedRequest, newRequestId, requestHeaders } from './kafka-fixture.js';
 import type { TwoWorld } from './world.js';
 
@@ -40,3 +41,27 @@ When('a message that is not JSON is published', async function (this: TwoWorld) 
     messages: [{ key: this.malformedKey, value: '{"version": 1, "type": oops' }],
   });
 });
+
+When(
+  'service one publishes {int} requests of about 55 KB to one partition',
+  async function (this: TwoWorld, count: number) {
+    // The largest request the API accepts: a 4,000-character prompt and 50 items of 1,000 characters.
+    const fields = {
+      prompt: 'p'.repeat(4_000),
+      data: Array.from({ length: 50 }, (_, index) => ({ key: `k${index}`, value: 'v'.repeat(1_000) })),
+    };
+    const ids = Array.from({ length: count }, () => newRequestId());
+    this.requestIds.push(...ids);
+    // Four per send keeps each produce request far below the broker's limit.
+    for (let start = 0; start < ids.length; start += 4)
+      await this.producer!.send({
+        topic: this.topics.requests,
+        messages: ids.slice(start, start + 4).map((id) => ({
+          key: id,
+          value: JSON.stringify(acceptedRequestEvent(id, fields)),
+          headers: requestHeaders(id),
+          partition: 0,
+        })),
+      });
+  },
+);

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { Then } from '@cucumber/cucumber';
+import { Then, When } from '@cucumber/cucumber';
 import { eventually, type ScopedRequest } from '@pkg/testkit';
 import type { TwoWorld } from './world.js';
 
@@ -58,17 +58,27 @@ Then(
 );
 
 Then(
-  'the first request was sent with {string} and the second with {string}',
-  async function (this: TwoWorld, first: string, second: string) {
-    const [firstId, secondId] = this.requestIds as [string, string];
-    assert.deepEqual(
-      (await callsFor(this, firstId)).map((call) => call.headers.authorization),
-      [first],
-    );
-    assert.deepEqual(
-      (await callsFor(this, secondId)).map((call) => call.headers.authorization),
-      [second],
-    );
+  'the requests were sent with {string}, {string} and {string}',
+  async function (this: TwoWorld, first: string, second: string, third: string) {
+    const authorizations = [first, second, third];
+    assert.equal(this.requestIds.length, authorizations.length);
+    for (const [index, id] of this.requestIds.entries())
+      assert.deepEqual(
+        (await callsFor(this, id)).map((call) => call.headers.authorization),
+        [authorizations[index]],
+        `request ${index + 1}`,
+      );
+  },
+);
+
+When(
+  '{int} seconds have passed since the first token was fetched',
+  async function (this: TwoWorld, seconds: number) {
+    const [first] = await tokenRequests(this);
+    assert.ok(first, 'a token was fetched');
+    // WireMock runs on this machine: its loggedAt and our clock agree closely enough for a wait.
+    const remaining = first.loggedAt + seconds * 1_000 + 250 - Date.now();
+    if (remaining > 0) await new Promise((resolve) => setTimeout(resolve, remaining));
   },
 );
 
@@ -94,3 +104,24 @@ Then(
     );
   },
 );
+
+Then(
+  'the third party received the request with {string} only',
+  async function (this: TwoWorld, authorization: string) {
+    const calls = await callsFor(this, this.lastRequestId);
+    assert.deepEqual(
+      calls.map((call) => call.headers.authorization),
+      [authorization],
+    );
+  },
+);
+
+Then('nothing was dead-lettered', function (this: TwoWorld) {
+  assert.deepEqual(this.collector!.on(this.topics.deadLetters), []);
+});
+
+Then('the third party received each of them exactly once', async function (this: TwoWorld) {
+  const calls = await this.wiremock.requests('/three');
+  for (const id of this.requestIds)
+    assert.equal(calls.filter((call) => call.headers['idempotency-key'] === id).length, 1, id);
+});

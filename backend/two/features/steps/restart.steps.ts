@@ -7,9 +7,16 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { Given, Then, When } from '@cucumber/cucumber';
+import { MatchingAttributes } from 'wiremock-captain';
 import { eventually } from '@pkg/testkit';
 import { query } from './database.js';
-import { createTopics, startCollector } from './kafka-fixture.js';
+import {
+  acceptedRequest,
+  createTopics,
+  newRequestId,
+  requestHeaders,
+  startCollector,
+} from './kafka-fixture.js';
 import type { TwoWorld } from './world.js';
 
 const MAIN = fileURLToPath(new URL('../../src/main.ts', import.meta.url));
@@ -44,6 +51,41 @@ Given('the result topic does not exist yet, so two cannot finish handling', func
   // Publishing the result fails until the topic exists: the offset stays uncommitted meanwhile.
   this.topics = { ...this.topics, results: `${this.scope}.late-three-result` };
   this.extraTopics.push(this.topics.results);
+});
+
+Given('the dead-letter topic does not exist yet', function (this: TwoWorld) {
+  this.topics = { ...this.topics, deadLetters: `${this.scope}.late-one-request.dlq` };
+  this.extraTopics.push(this.topics.deadLetters);
+});
+
+When('the third party has received it {int} times', async function (this: TwoWorld, times: number) {
+  await eventually(
+    async () => {
+      const calls = await this.wiremock.requests('/three');
+      return calls.filter((call) => call.headers['idempotency-key'] === this.lastRequestId).length >= times;
+    },
+    { message: `${times} calls at the third party` },
+  );
+});
+
+When("two has failed to publish the chunk's outcome", { timeout: 150_000 }, async function (this: TwoWorld) {
+  // The send fails for good (unknown topic): the consumer crashes and kafkajs restarts it from the
+  // last commit. The dead letter can then only come from a later handling of the same message.
+  await eventually(() => this.logLines.some((line) => line.includes('Restarting the consumer')), {
+    timeoutMs: 140_000,
+    intervalMs: 250,
+    message: 'a failed publish',
+  });
+});
+
+When('the dead-letter topic is created', async function (this: TwoWorld) {
+  await createTopics(this.kafka, { deadLetters: this.topics.deadLetters });
+  this.collector = await startCollector(
+    this.kafka,
+    { deadLetters: this.topics.deadLetters, requests: this.topics.requests },
+    `${this.scope}-late-dlq-collector`,
+  );
+  this.collectors.push(this.collector);
 });
 
 Given('two runs as its own process', async function (this: TwoWorld) {
@@ -114,3 +156,55 @@ Then("two's consumer group has committed the offset after that request", async f
     await admin.disconnect();
   }
 });
+
+When(
+  'service one publishes two requests to one partition at once, the first answered 503 with Retry-After {int} seconds',
+  async function (this: TwoWorld, seconds: number) {
+    const [waiting, delivered] = [newRequestId(), newRequestId()];
+    const three = { method: 'POST', endpoint: '/three', headers: { 'Idempotency-Key': waiting } } as const;
+    await this.wiremock.stubSequence(
+      three,
+      [
+        { status: 503, headers: { 'Retry-After': String(seconds) }, body: { error: 'busy' } },
+        { status: 200, headers: { 'Content-Type': 'application/json' }, body: { status: 'accepted' } },
+      ],
+      { requestHeaderFeatures: { 'Idempotency-Key': MatchingAttributes.EqualTo } },
+    );
+    this.requestIds.push(waiting, delivered);
+    // One send to one partition: both arrive in the same batch, so they are handled as one chunk.
+    await this.producer!.send({
+      topic: this.topics.requests,
+      messages: [waiting, delivered].map((id) => ({
+        key: id,
+        value: JSON.stringify(acceptedRequest(id)),
+        headers: requestHeaders(id),
+        partition: 0,
+      })),
+    });
+  },
+);
+
+When('the third party has received both requests', async function (this: TwoWorld) {
+  const [waiting, delivered] = this.requestIds as [string, string];
+  await eventually(
+    async () => {
+      const keys = (await this.wiremock.requests('/three')).map((call) => call.headers['idempotency-key']);
+      return keys.includes(waiting) && keys.includes(delivered);
+    },
+    { message: 'both requests reached the third party' },
+  );
+});
+
+When('two is started again', async function (this: TwoWorld) {
+  this.child = await startChild(this);
+});
+
+Then(
+  'the third party received the delivered request exactly once and the waiting one twice',
+  async function (this: TwoWorld) {
+    const [waiting, delivered] = this.requestIds as [string, string];
+    const keys = (await this.wiremock.requests('/three')).map((call) => call.headers['idempotency-key']);
+    assert.equal(keys.filter((key) => key === delivered).length, 1, 'the request delivered before SIGTERM');
+    assert.equal(keys.filter((key) => key === waiting).length, 2, 'the request that waited');
+  },
+);

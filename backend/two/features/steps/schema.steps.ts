@@ -85,6 +85,8 @@ Then(
         thirdPartyStatus: 500,
         firstSeenAt: new Date('2026-01-01T00:00:00.123Z'),
         deliveredAt: new Date('2026-01-01T00:00:01.456Z'),
+        deadLetterReason: 'attempts-exhausted',
+        deadLetteredFrom: 'one-request/2/41',
       };
       await prisma.delivery.create({ data: full });
       const read = await prisma.delivery.findUniqueOrThrow({ where: { requestId: '2' } });

@@ -1,4 +1,5 @@
 import { Given } from '@cucumber/cucumber';
+import kafkajs from 'kafkajs';
 import { MatchingAttributes } from 'wiremock-captain';
 import type { TwoWorld } from './world.js';
 
@@ -34,6 +35,18 @@ Given(
   },
 );
 
+Given(
+  'the auth server answers {int}, {int}, {int} and {int}, then issues {string}',
+  async function (this: TwoWorld, a: number, b: number, c: number, d: number, token: string) {
+    const refusal = (status: number) => ({
+      status,
+      headers: { 'Content-Type': 'text/plain' },
+      body: 'not now',
+    });
+    await this.wiremock.stubSequence(TOKEN_ENDPOINT, [...[a, b, c, d].map(refusal), tokenAnswer(token)]);
+  },
+);
+
 Given('the third party accepts deliveries', async function (this: TwoWorld) {
   await this.wiremock.stub(THREE, threeAnswer(200), { stubPriority: 5 });
 });
@@ -58,4 +71,30 @@ Given('two refreshes tokens {int} seconds before they expire', function (this: T
 
 Given('two is running', async function (this: TwoWorld) {
   await this.startTwoInProcess();
+});
+
+Given(
+  'the dead-letter topic takes record batches of at most {int} bytes',
+  async function (this: TwoWorld, bytes: number) {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      await admin.alterConfigs({
+        validateOnly: false,
+        resources: [
+          {
+            type: kafkajs.ConfigResourceTypes.TOPIC,
+            name: this.topics.deadLetters,
+            configEntries: [{ name: 'max.message.bytes', value: String(bytes) }],
+          },
+        ],
+      });
+    } finally {
+      await admin.disconnect();
+    }
+  },
+);
+
+Given('two publishes in sends of at most {int} bytes', function (this: TwoWorld, bytes: number) {
+  this.settings.maxPublishBatchBytes = bytes;
 });

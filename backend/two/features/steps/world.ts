@@ -19,6 +19,7 @@ import type { Collector, ScenarioTopics } from './kafka-fixture.js';
 export interface ScenarioSettings {
   refreshAheadMs: number;
   maxAttempts: number;
+  maxPublishBatchBytes?: number;
 }
 
 export class TwoWorld extends World {
@@ -81,6 +82,9 @@ export class TwoWorld extends World {
         // The broker's minimum: a killed two's partitions move on quickly.
         sessionTimeoutMs: 6_000,
         maxWaitTimeMs: 200,
+        ...(this.settings.maxPublishBatchBytes
+          ? { maxPublishBatchBytes: this.settings.maxPublishBatchBytes }
+          : {}),
       },
       auth: {
         tokenUrl: this.wiremock.scopedUrl,

@@ -2,7 +2,7 @@ import { isSnowflakeId } from '@pkg/id';
 import { EventTypes } from '@pkg/kafka';
 import { z } from 'zod';
 
-/** `one.request.accepted` v1, as service one publishes it (ARCHITECTURE.md); decoded here, never imported. */
+/** `one.request.accepted` v1, as service one publishes it (docs/architecture.md); decoded here, never imported. */
 const acceptedRequest = z.object({
   version: z.literal(1),
   type: z.literal(EventTypes.requestAccepted),

@@ -33,7 +33,8 @@ export interface ChunkHandlerDeps {
  * Handles messages of one partition: every message ends delivered, dead-lettered or skipped as a
  * duplicate, and the messages to publish are returned so the caller publishes them before it
  * commits the offsets. Different request ids are delivered concurrently; messages with the same id
- * (the Kafka key) stay in order. Rejects only when `signal` aborts: nothing of the chunk may be committed.
+ * (the Kafka key) stay in order. Rejects only when `signal` aborts (after storing the outcomes that
+ * completed): nothing of the chunk may be committed.
  */
 export async function handleChunk(
   deps: ChunkHandlerDeps,
@@ -68,7 +69,7 @@ export async function handleChunk(
     sameRequest.push(item);
     byRequest.set(item.request.request_id, sameRequest);
   }
-  await Promise.all(
+  const handled = await Promise.allSettled(
     [...byRequest.values()].map(async (sameRequest) => {
       let record = records.get(sameRequest[0]!.request.request_id);
       for (const item of sameRequest) {
@@ -79,7 +80,11 @@ export async function handleChunk(
       }
     }),
   );
+  // Stored even when the chunk is abandoned: every call that got its answer is remembered, so the
+  // replay of this uncommitted chunk skips what was delivered instead of calling again.
   await deps.store.finish(finished);
+  const failure = handled.find((outcome) => outcome.status === 'rejected');
+  if (failure) throw failure.reason;
   return outgoing;
 }
 

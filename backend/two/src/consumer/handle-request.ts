@@ -54,6 +54,26 @@ export async function handleRequest(
           ],
         };
       }
+      if (record?.status === 'FAILED' && record.deadLetteredFrom === originKey(message)) {
+        // This very message was dead-lettered, but its chunk was not committed (the publish failed,
+        // or two stopped before the commit): publish the same answer again; calling the third party
+        // again would repeat calls it already refused, up to maxAttempts more each time.
+        logger.info('already dead-lettered; publishing its dead letter again', origin(message));
+        done('duplicate');
+        const event = {
+          request_id: requestId,
+          status: 'FAILED' as const,
+          attempts: record.attempts,
+          error: record.lastError ?? 'unknown',
+        };
+        return {
+          outgoing: [
+            deadLetter(deps, message, record.deadLetterReason ?? 'unknown', record.attempts),
+            resultMessage(deps.topics.results, event, trace),
+          ],
+        };
+      }
+      // FAILED from another message (a replay of its dead letter) is tried again: that is what replay is for.
       const result = await deps.delivery.deliver(threeRequestBody(request), requestId, signal);
       const at = deps.clock();
       if (result.delivered) {
@@ -99,6 +119,7 @@ export async function handleRequest(
           thirdPartyStatus: result.status,
           lastError: result.error,
           at,
+          deadLetter: { reason: result.reason, from: originKey(message) },
         },
       };
     },
@@ -118,6 +139,11 @@ export function deadLetter(
     failedAt: deps.clock(),
     origin: origin(message),
   });
+}
+
+/** Where a message sits, as one string: the same message redelivered has the same key, a replay a new one. */
+export function originKey(message: IncomingMessage): string {
+  return `${message.topic}/${message.partition}/${message.offset}`;
 }
 
 export function origin(message: IncomingMessage) {

@@ -78,3 +78,39 @@ export function threeRequestBody(request: AcceptedRequest) {
     one_request: request,
   };
 }
+
+/** Bytes a message adds to a record batch, near enough: key, value, headers, plus per-record overhead. */
+export function approximateSize({ message }: Outgoing): number {
+  const length = (value: string | Buffer | null | undefined) =>
+    value == null ? 0 : typeof value === 'string' ? Buffer.byteLength(value) : value.length;
+  let size = 64 + length(message.key) + length(message.value as string | Buffer | null);
+  for (const [name, value] of Object.entries(message.headers ?? {}))
+    size +=
+      Buffer.byteLength(name) +
+      (Array.isArray(value) ? value.reduce((sum, v) => sum + length(v), 0) : length(value));
+  return size;
+}
+
+/**
+ * Splits what a chunk publishes into sends of at most `maxBytes` each (one message larger than
+ * that goes alone). kafkajs puts a partition's messages of one send into one record batch and never
+ * splits it; above the broker's message.max.bytes (≈ 1 MiB by default) the send fails for good, and
+ * twenty dead letters of 55 KB to the one-partition dead-letter topic already are.
+ */
+export function byteBoundedBatches(outgoing: readonly Outgoing[], maxBytes: number): Outgoing[][] {
+  const batches: Outgoing[][] = [];
+  let current: Outgoing[] = [];
+  let bytes = 0;
+  for (const item of outgoing) {
+    const size = approximateSize(item);
+    if (current.length > 0 && bytes + size > maxBytes) {
+      batches.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(item);
+    bytes += size;
+  }
+  if (current.length > 0) batches.push(current);
+  return batches;
+}

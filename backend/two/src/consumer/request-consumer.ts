@@ -1,6 +1,7 @@
 import { traceSendBatch, type Consumer, type Kafka, type Message, type Producer } from '@pkg/kafka';
 import type { Logger } from '@pkg/logger';
-import { handleChunk, type ChunkHandlerDeps } from './handle-chunk.js';
+import { handleChunk, type ChunkHandlerDeps, type IncomingMessage } from './handle-chunk.js';
+import { byteBoundedBatches, type Outgoing } from './outgoing.js';
 
 export interface RequestConsumerOptions {
   kafka: Kafka;
@@ -13,6 +14,8 @@ export interface RequestConsumerOptions {
   partitionsConcurrently: number;
   /** Messages of one partition handled together: one DB round trip and one publish per chunk. */
   chunkSize: number;
+  /** A chunk's results and dead letters go out in sends of at most this many bytes each. */
+  maxPublishBatchBytes: number;
   sessionTimeoutMs: number;
   maxWaitTimeMs: number;
   /** Start from the earliest offset when the group has none (tests use fresh groups and topics). */
@@ -34,11 +37,12 @@ export interface RequestConsumer {
  */
 export function createRequestConsumer(options: RequestConsumerOptions): RequestConsumer {
   const { kafka, producer, logger, topic } = options;
+  const heartbeatIntervalMs = Math.floor(options.sessionTimeoutMs / 3);
   const consumer: Consumer = kafka.consumer({
     groupId: options.groupId,
     allowAutoTopicCreation: false,
     sessionTimeout: options.sessionTimeoutMs,
-    heartbeatInterval: Math.floor(options.sessionTimeoutMs / 3),
+    heartbeatInterval: heartbeatIntervalMs,
     maxWaitTimeInMs: options.maxWaitTimeMs,
   });
   const stopping = new AbortController();
@@ -56,6 +60,41 @@ export function createRequestConsumer(options: RequestConsumerOptions): RequestC
     });
   }
 
+  /**
+   * One chunk, with heartbeats while it runs: a chunk held by a slow call, a long Retry-After or an
+   * open breaker must not let the session time out (the group would hand the partition to another
+   * member, which would call the third party for the same messages). When a heartbeat fails — a
+   * rebalance is under way or this member was already evicted — the chunk's waits are cut short,
+   * what completed is stored and the rest is left uncommitted for the partition's next owner.
+   * Resolves undefined when the chunk was abandoned (stop or rebalance).
+   */
+  const handleWithHeartbeats = async (
+    messages: IncomingMessage[],
+    heartbeat: () => Promise<void>,
+  ): Promise<Outgoing[] | undefined> => {
+    const abandon = new AbortController();
+    const onStop = () => abandon.abort();
+    stopping.signal.addEventListener('abort', onStop, { once: true });
+    const beat = setInterval(() => {
+      heartbeat().catch((error: unknown) => {
+        if (abandon.signal.aborted) return;
+        logger.warn('heartbeat failed during a chunk; abandoning its waits so the group can rebalance', {
+          error: error instanceof Error ? error.message : String(error),
+        });
+        abandon.abort();
+      });
+    }, heartbeatIntervalMs);
+    try {
+      return await handleChunk(options.handler, messages, abandon.signal);
+    } catch (error) {
+      if (abandon.signal.aborted) return undefined;
+      throw error;
+    } finally {
+      clearInterval(beat);
+      stopping.signal.removeEventListener('abort', onStop);
+    }
+  };
+
   return {
     async start() {
       await consumer.connect();
@@ -69,14 +108,10 @@ export function createRequestConsumer(options: RequestConsumerOptions): RequestC
             if (!isRunning() || isStale() || stopping.signal.aborted) return;
             const chunk = batch.messages.slice(start, start + options.chunkSize);
             const messages = chunk.map((m) => ({ ...m, topic: batch.topic, partition: batch.partition }));
-            const outgoing = await handleChunk(options.handler, messages, stopping.signal).catch(
-              (error: unknown) => {
-                if (stopping.signal.aborted) return undefined; // abandoned: stays uncommitted, replayed later
-                throw error;
-              },
-            );
-            if (!outgoing) return;
-            await publish(producer, outgoing);
+            const outgoing = await handleWithHeartbeats(messages, heartbeat);
+            if (!outgoing) return; // abandoned: stays uncommitted, replayed later (what completed is stored)
+            for (const sendable of byteBoundedBatches(outgoing, options.maxPublishBatchBytes))
+              await publish(producer, sendable);
             resolveOffset(chunk[chunk.length - 1]!.offset);
             await heartbeat();
           }
@@ -93,7 +128,7 @@ export function createRequestConsumer(options: RequestConsumerOptions): RequestC
   };
 }
 
-async function publish(producer: Producer, outgoing: Awaited<ReturnType<typeof handleChunk>>): Promise<void> {
+async function publish(producer: Producer, outgoing: readonly Outgoing[]): Promise<void> {
   if (outgoing.length === 0) return;
   // One `send <topic>` span per message, parented on the handling that produced it (its headers).
   const flat = outgoing.map(({ topic, message }) => ({ ...message, topic }));

@@ -6,6 +6,10 @@ export interface DeliveryRecord {
   status: DeliveryStatus;
   attempts: number;
   deliveredAt: Date | null;
+  /** While FAILED: the last error, the dead letter's reason and the message it was dead-lettered from. */
+  lastError?: string | null;
+  deadLetterReason?: string | null;
+  deadLetteredFrom?: string | null;
 }
 
 /** The end of one handling of a request: delivered, or given up on (and dead-lettered). */
@@ -17,6 +21,8 @@ export interface FinishedDelivery {
   thirdPartyStatus: number | null;
   lastError: string | null;
   at: Date;
+  /** FAILED only: the dead letter's reason and the message (topic/partition/offset) it copies. */
+  deadLetter?: { reason: string; from: string };
 }
 
 /**
@@ -30,4 +36,22 @@ export interface DeliveryStore {
   find(requestId: string): Promise<DeliveryRecord | undefined>;
   /** Readiness: the database answers. */
   ping(): Promise<void>;
+}
+
+/**
+ * One outcome per request id: the calls of every handling added up, and DELIVERED if any handling
+ * delivered (a chunk can hold the same request twice, e.g. dead-lettered, replayed, then delivered).
+ */
+export function combinePerId(outcomes: readonly FinishedDelivery[]): FinishedDelivery[] {
+  const byId = new Map<string, FinishedDelivery>();
+  for (const outcome of outcomes) {
+    const earlier = byId.get(outcome.requestId);
+    if (!earlier) {
+      byId.set(outcome.requestId, outcome);
+      continue;
+    }
+    const kept = earlier.status === 'DELIVERED' ? earlier : outcome;
+    byId.set(outcome.requestId, { ...kept, attempts: earlier.attempts + outcome.attempts });
+  }
+  return [...byId.values()];
 }

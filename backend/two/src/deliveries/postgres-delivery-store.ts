@@ -4,9 +4,22 @@
 // loaded; docs/benchmarks/analysis.md). The occasional typed read (replay) keeps Prisma.
 import type pg from 'pg';
 import type { PrismaClient } from '../generated/prisma/client.js';
-import type { DeliveryRecord, DeliveryStore, FinishedDelivery } from './delivery-store.js';
+import {
+  combinePerId,
+  type DeliveryRecord,
+  type DeliveryStore,
+  type FinishedDelivery,
+} from './delivery-store.js';
 
-const RECORD_FIELDS = { requestId: true, status: true, attempts: true, deliveredAt: true } as const;
+const RECORD_FIELDS = {
+  requestId: true,
+  status: true,
+  attempts: true,
+  deliveredAt: true,
+  lastError: true,
+  deadLetterReason: true,
+  deadLetteredFrom: true,
+} as const;
 
 // Insert the ids not seen before and read every id's row, in one round trip. The second SELECT sees
 // the table as it was before the INSERT (one snapshot per statement), so every id comes back once.
@@ -15,24 +28,35 @@ const CLAIM = `
     INSERT INTO "delivery" ("request_id", "first_seen_at", "updated_at")
     SELECT id, $2, $2 FROM unnest($1::text[]) AS id
     ON CONFLICT ("request_id") DO NOTHING
-    RETURNING "request_id", "status", "attempts", "delivered_at"
+    RETURNING "request_id", "status", "attempts", "delivered_at", "last_error", "dead_letter_reason", "dead_lettered_from"
   )
-  SELECT "request_id" AS "requestId", "status"::text AS "status", "attempts", "delivered_at" AS "deliveredAt" FROM inserted
+  SELECT "request_id" AS "requestId", "status"::text AS "status", "attempts", "delivered_at" AS "deliveredAt",
+    "last_error" AS "lastError", "dead_letter_reason" AS "deadLetterReason", "dead_lettered_from" AS "deadLetteredFrom"
+  FROM inserted
   UNION ALL
-  SELECT "request_id", "status"::text, "attempts", "delivered_at" FROM "delivery"
+  SELECT "request_id", "status"::text, "attempts", "delivered_at", "last_error", "dead_letter_reason", "dead_lettered_from"
+  FROM "delivery"
   WHERE "request_id" = ANY($1::text[])`;
 
-// One statement for the whole chunk; Prisma's typed API would need one UPDATE per row.
+// One statement for the whole chunk; Prisma's typed API would need one UPDATE per row. DELIVERED
+// never moves backwards: a FAILED outcome from a late or concurrent handling (after a rebalance)
+// only adds its calls to the count. Ids are unique in the input (combinePerId): with a repeated id
+// an UPDATE … FROM would apply one of its rows, which one undefined.
 const FINISH = `
   UPDATE "delivery" AS d SET
-    "status" = o.status::"DeliveryStatus",
+    "status" = CASE WHEN d."status" = 'DELIVERED' THEN d."status" ELSE o.status::"DeliveryStatus" END,
     "attempts" = d."attempts" + o.attempts,
-    "third_party_status" = o.third_party_status,
-    "last_error" = o.last_error,
-    "delivered_at" = CASE WHEN o.status = 'DELIVERED' THEN o.at ELSE d."delivered_at" END,
+    "third_party_status" = CASE WHEN d."status" = 'DELIVERED' THEN d."third_party_status" ELSE o.third_party_status END,
+    "last_error" = CASE WHEN d."status" = 'DELIVERED' THEN d."last_error" ELSE o.last_error END,
+    "delivered_at" = CASE
+      WHEN d."status" = 'DELIVERED' THEN d."delivered_at"
+      WHEN o.status = 'DELIVERED' THEN o.at
+      ELSE d."delivered_at" END,
+    "dead_letter_reason" = CASE WHEN d."status" = 'DELIVERED' THEN NULL ELSE o.dead_letter_reason END,
+    "dead_lettered_from" = CASE WHEN d."status" = 'DELIVERED' THEN NULL ELSE o.dead_lettered_from END,
     "updated_at" = o.at
-  FROM unnest($1::text[], $2::text[], $3::int[], $4::int[], $5::text[], $6::timestamptz[])
-    AS o(request_id, status, attempts, third_party_status, last_error, at)
+  FROM unnest($1::text[], $2::text[], $3::int[], $4::int[], $5::text[], $6::timestamptz[], $7::text[], $8::text[])
+    AS o(request_id, status, attempts, third_party_status, last_error, at, dead_letter_reason, dead_lettered_from)
   WHERE d."request_id" = o.request_id`;
 
 export function createPostgresDeliveryStore({
@@ -49,8 +73,9 @@ export function createPostgresDeliveryStore({
       return new Map(rows.map((row): [string, DeliveryRecord] => [row.requestId, row]));
     },
 
-    async finish(deliveries) {
-      if (deliveries.length === 0) return;
+    async finish(outcomes) {
+      if (outcomes.length === 0) return;
+      const deliveries = combinePerId(outcomes);
       const column = <T>(pick: (delivery: FinishedDelivery) => T) => deliveries.map(pick);
       await pool.query(FINISH, [
         column((d) => d.requestId),
@@ -59,6 +84,8 @@ export function createPostgresDeliveryStore({
         column((d) => d.thirdPartyStatus),
         column((d) => d.lastError),
         column((d) => d.at.toISOString()),
+        column((d) => d.deadLetter?.reason ?? null),
+        column((d) => d.deadLetter?.from ?? null),
       ]);
     },
 

@@ -10,6 +10,8 @@ export interface OpsServerOptions {
   host: string;
   port: number;
   readiness: readonly ReadinessCheck[];
+  /** A check still running after this fails (default 2 s): a hung dependency must not hang /readyz. */
+  readinessTimeoutMs?: number;
   metricsHandler: (request: IncomingMessage, response: ServerResponse) => void;
 }
 
@@ -30,7 +32,7 @@ export async function startOpsServer(options: OpsServerOptions): Promise<OpsServ
     if (path === '/healthz') return json(response, 200, { status: 'ok' });
     if (path === '/metrics') return options.metricsHandler(request, response);
     if (path === '/readyz') {
-      void readiness(options.readiness).then((failing) =>
+      void readiness(options.readiness, options.readinessTimeoutMs ?? 2_000).then((failing) =>
         json(
           response,
           failing.length === 0 ? 200 : 503,
@@ -55,9 +57,14 @@ export async function startOpsServer(options: OpsServerOptions): Promise<OpsServ
   };
 }
 
-async function readiness(checks: readonly ReadinessCheck[]): Promise<string[]> {
+async function readiness(checks: readonly ReadinessCheck[], timeoutMs: number): Promise<string[]> {
   const results = await Promise.all(
-    checks.map(async ({ name, check }) => ((await check().catch(() => false)) ? undefined : name)),
+    checks.map(async ({ name, check }) => {
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)));
+      const ok = await Promise.race([check().catch(() => false), late]).finally(() => clearTimeout(timer));
+      return ok ? undefined : name;
+    }),
   );
   return results.filter((name): name is string => name !== undefined);
 }

@@ -6,7 +6,7 @@ import { configOrExit } from '@pkg/config';
 import { createKafka } from '@pkg/kafka';
 import { createLogger } from '@pkg/logger';
 import { z } from 'zod';
-import { twoConfigSchema } from '../config.js';
+import { twoConfigFields } from '../config.js';
 import { createDeliveryDatabase } from '../deliveries/database.js';
 import { createPostgresDeliveryStore } from '../deliveries/postgres-delivery-store.js';
 import { packagePath } from '../package-path.js';
@@ -23,7 +23,7 @@ if (!Number.isInteger(limit) || limit <= 0) {
 
 const config = configOrExit({
   // The service's keys in config.yaml that replay does not need are accepted and ignored.
-  schema: twoConfigSchema.pick({ kafka: true, databaseUrl: true }).catchall(z.unknown()),
+  schema: twoConfigFields.pick({ kafka: true, databaseUrl: true }).catchall(z.unknown()),
   envPrefix: 'TWO',
   argv: [],
   env: {

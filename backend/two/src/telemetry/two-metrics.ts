@@ -9,6 +9,8 @@ export interface TwoMetrics {
   /** One per consumed message; `acceptedAt` (one's accepted_at) also feeds the end-to-end latency of a delivery. */
   messageHandled(outcome: MessageOutcome, durationMs: number, acceptedAt?: string): void;
   retried(): void;
+  /** A delivery waits for an outage to pass without spending an attempt (open breaker, token server down). */
+  deliveryPaused(reason: 'circuit-open' | 'token-unavailable'): void;
   tokenFetched(outcome: 'success' | 'failure'): void;
   deadLettered(reason: string): void;
   /** One POST /three attempt; `status` is absent when no answer came (timeout, network). */
@@ -35,6 +37,10 @@ export function createTwoMetrics(meter: Meter, clock: () => Date = () => new Dat
     advice: { explicitBucketBoundaries: END_TO_END_BUCKETS },
   });
   const retries = meter.createCounter('two.retries', { description: 'Extra attempts at POST /three' });
+  const pauses = meter.createCounter('two.delivery.pauses', {
+    description:
+      'Waits for an outage to pass that spent no attempt, by reason (circuit-open, token-unavailable)',
+  });
   const tokenFetches = meter.createCounter('two.token_fetches', {
     description: 'Requests for an access token (cache misses and 401 refreshes), by outcome',
   });
@@ -55,6 +61,7 @@ export function createTwoMetrics(meter: Meter, clock: () => Date = () => new Dat
         endToEnd.record(Math.max(0, clock().getTime() - accepted) / 1000);
     },
     retried: () => retries.add(1),
+    deliveryPaused: (reason) => pauses.add(1, { reason }),
     tokenFetched: (outcome) => tokenFetches.add(1, { outcome }),
     deadLettered: (reason) => deadLetters.add(1, { reason }),
     thirdPartyCalled: (durationMs, status) =>

@@ -33,7 +33,11 @@ export interface ThreeClientOptions {
 export function createThreeClient(options: ThreeClientOptions): ThreeClient {
   const base = new URL(options.url);
   const path = `${base.pathname.replace(/\/+$/, '')}/three`;
-  const dispatcher = options.dispatcher ?? new Pool(base.origin, { connections: options.connections });
+  // Connecting is bounded like waiting for the answer (undici's default is 10 s): together they are
+  // the longest a stop waits for a call in flight.
+  const dispatcher =
+    options.dispatcher ??
+    new Pool(base.origin, { connections: options.connections, connect: { timeout: options.timeoutMs } });
   const clock = options.clock ?? Date.now;
   return {
     async post({ body, accessToken, idempotencyKey }) {

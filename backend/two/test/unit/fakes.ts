@@ -18,12 +18,17 @@ export function scriptedThree(statuses: Array<number | Partial<ThreeAnswer> | Er
   return { client, calls };
 }
 
-/** Hands out token-1, token-2, … : a new one after each invalidate(). */
-export function countingTokens() {
+/** Hands out token-1, token-2, … : a new one after each invalidate(); `failures` are thrown first. */
+export function countingTokens(failures: Error[] = []) {
   let issued = 1;
+  const pending = [...failures];
   const invalidated: string[] = [];
   const tokens: AccessTokenClient = {
-    getToken: async () => `token-${issued}`,
+    getToken: async () => {
+      const failure = pending.shift();
+      if (failure) throw failure;
+      return `token-${issued}`;
+    },
     invalidate: (token) => {
       invalidated.push(token ?? '');
       issued += 1;

@@ -4,7 +4,12 @@ import { trace } from '@opentelemetry/api';
 import { createLogger } from '@pkg/logger';
 import { Writable } from 'node:stream';
 import { handleChunk, type ChunkHandlerDeps, type IncomingMessage } from '../../src/consumer/handle-chunk.js';
-import type { DeliveryRecord, DeliveryStore, FinishedDelivery } from '../../src/deliveries/delivery-store.js';
+import {
+  combinePerId,
+  type DeliveryRecord,
+  type DeliveryStore,
+  type FinishedDelivery,
+} from '../../src/deliveries/delivery-store.js';
 import type { DeliveryResult } from '../../src/third-party/deliver-to-three.js';
 
 const NOW = new Date('2026-11-21T15:00:00.000Z');
@@ -47,6 +52,7 @@ function deps(
     metrics: {
       messageHandled() {},
       retried() {},
+      deliveryPaused() {},
       tokenFetched() {},
       deadLettered() {},
       thirdPartyCalled() {},
@@ -156,5 +162,48 @@ describe('handleChunk', () => {
       error: 'third party answered 400',
     });
     assert.equal(finished[0]?.status, 'FAILED');
+  });
+
+  it('on abort stores the outcomes that completed, then rejects so nothing of the chunk is committed', async () => {
+    const { store, finished } = memoryStore();
+    const { handlerDeps } = deps(store);
+    const controller = new AbortController();
+    handlerDeps.delivery = {
+      async deliver(_body, requestId, signal) {
+        if (requestId === '101') return { delivered: true, attempts: 1, status: 200 };
+        controller.abort(); // SIGTERM while 102 waits out a Retry-After
+        signal?.throwIfAborted();
+        throw new Error('the signal was not passed on');
+      },
+    };
+    await assert.rejects(handleChunk(handlerDeps, [message('101'), message('102')], controller.signal), {
+      name: 'AbortError',
+    });
+    assert.deepEqual(
+      finished.map((f) => [f.requestId, f.status]),
+      [['101', 'DELIVERED']],
+    );
+  });
+});
+
+describe('combinePerId', () => {
+  const outcome = (status: 'DELIVERED' | 'FAILED', attempts: number, id = '101'): FinishedDelivery => ({
+    requestId: id,
+    status,
+    attempts,
+    thirdPartyStatus: status === 'DELIVERED' ? 200 : 500,
+    lastError: status === 'DELIVERED' ? null : 'third party answered 500',
+    at: NOW,
+  });
+
+  it('keeps one outcome per id: DELIVERED wins in either order, the calls add up', () => {
+    for (const order of [
+      [outcome('FAILED', 3), outcome('DELIVERED', 1)],
+      [outcome('DELIVERED', 1), outcome('FAILED', 3)],
+    ]) {
+      const [combined, ...rest] = combinePerId([...order, outcome('FAILED', 2, '102')]);
+      assert.deepEqual(combined, { ...outcome('DELIVERED', 1), attempts: 4 });
+      assert.deepEqual(rest, [outcome('FAILED', 2, '102')]);
+    }
   });
 });

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { inspect } from 'node:util';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { MockAgent } from 'undici';
 import {
@@ -137,17 +138,62 @@ describe('createAccessTokenClient', () => {
     await assert.rejects(client().getToken(), /positive numeric expires_in/);
   });
 
-  it('never puts the secret or the token into an error or the client object', async () => {
+  it('never puts the secret into an error: not its message, stack, cause chain or inspection', async () => {
     tokenEndpoint().reply(500, `echo ${SECRET}`).times(3);
-    const tokens = client();
-    const error = await tokens.getToken().catch((caught: unknown) => caught);
-    const shown = JSON.stringify({
-      error,
-      message: (error as Error).message,
-      stack: (error as Error).stack,
-      tokens,
+    tokenEndpoint().replyWithError(
+      Object.assign(new Error(`socket hang up ${SECRET}`), { code: 'ECONNRESET' }),
+    );
+    const failures = [
+      await client()
+        .getToken()
+        .catch((caught: unknown) => caught),
+      await client({ retry: { maxAttempts: 1 } })
+        .getToken()
+        .catch((caught: unknown) => caught),
+    ];
+    for (const error of failures) {
+      assert.ok(error instanceof AccessTokenError);
+      const shown = inspect(error, { depth: null, showHidden: true }) + JSON.stringify(error);
+      for (const secret of [SECRET, encodeURIComponent(SECRET), basicAuthorization('two', SECRET).slice(6)])
+        assert.ok(!shown.includes(secret), `${error.message} shows the secret`);
+    }
+  });
+
+  it('retries network errors, 408 and 429 (an auth server restarting), then succeeds', async () => {
+    tokenEndpoint().replyWithError(
+      Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }),
+    );
+    tokenEndpoint().reply(408, 'slow');
+    tokenEndpoint().reply(429, 'busy');
+    answers('tok-1');
+    assert.equal(
+      await client({ retry: { maxAttempts: 4, initialDelayMs: 1, maxDelayMs: 2 } }).getToken(),
+      'tok-1',
+    );
+    assert.deepEqual(fetches, ['success']);
+  });
+
+  it('reports an unreachable auth server as retryable once the retries run out', async () => {
+    for (let i = 0; i < 3; i += 1)
+      tokenEndpoint().replyWithError(Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }));
+    await assert.rejects(client().getToken(), (error: unknown) => {
+      assert.ok(error instanceof AccessTokenError);
+      assert.equal(error.retryable, true);
+      assert.equal(error.message, 'token endpoint unreachable (ECONNRESET)');
+      return true;
     });
-    assert.ok(!shown.includes(SECRET) && !shown.includes(encodeURIComponent(SECRET)));
-    assert.ok(!shown.includes(basicAuthorization('two', SECRET).slice(6)));
+  });
+
+  it('reuses a token whose lifetime is at most the margin for half of it, instead of fetching on every call', async () => {
+    answers('tok-1', 30);
+    answers('tok-2', 30);
+    const tokens = client({ refreshAheadMs: 30_000 });
+    for (let call = 0; call < 10; call += 1) {
+      assert.equal(await tokens.getToken(), 'tok-1');
+      now += 1_000; // 10 calls over 10 s of a 30 s token
+    }
+    assert.deepEqual(fetches, ['success']);
+    now += 5_000; // 15 s into its life: half of it left, the margin's upper bound
+    assert.equal(await tokens.getToken(), 'tok-2');
   });
 });
