@@ -3,9 +3,8 @@
 // and a graceful stop.
 import assert from 'node:assert/strict';
 import { Given, Then, When } from '@cucumber/cucumber';
-import kafkajs from 'kafkajs';
 import { Topics } from '@pkg/kafka';
-import { eventually, largeRequest } from '@pkg/testkit';
+import { eventually, largeRequest, setTopicMaxMessageBytes } from '@pkg/testkit';
 import { createMigratedScratchDatabase, kafka, withDatabase } from '../support/infrastructure.js';
 import { startOne } from '../support/service-under-test.js';
 import { oneRequestTopic, type OneWorld } from '../support/world.js';
@@ -62,32 +61,11 @@ Then('GET \\/one\\/<id> shows each of them as PUBLISHED', async function (this: 
 Given(
   'Kafka accepts at most {int} bytes per message on one-request',
   async function (this: OneWorld, maxBytes: number) {
-    await setTopicMaxMessageBytes(maxBytes);
+    await setTopicMaxMessageBytes(kafka, Topics.oneRequest, maxBytes);
     // Back to the broker's default (no override), whatever the scenario's outcome.
-    this.cleanups.push(() => setTopicMaxMessageBytes(undefined));
+    this.cleanups.push(() => setTopicMaxMessageBytes(kafka, Topics.oneRequest, undefined));
   },
 );
-
-async function setTopicMaxMessageBytes(maxBytes: number | undefined) {
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    // alterConfigs replaces the topic's overrides as a whole; one-request has no other override.
-    await admin.alterConfigs({
-      validateOnly: false,
-      resources: [
-        {
-          type: kafkajs.ConfigResourceTypes.TOPIC,
-          name: Topics.oneRequest,
-          configEntries:
-            maxBytes === undefined ? [] : [{ name: 'max.message.bytes', value: String(maxBytes) }],
-        },
-      ],
-    });
-  } finally {
-    await admin.disconnect();
-  }
-}
 
 Then('its last error says Kafka refused it as too large', async function (this: OneWorld) {
   const answer = await this.send(`/one/${this.acceptedId}`);

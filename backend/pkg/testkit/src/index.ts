@@ -21,3 +21,4 @@ export {
 export { ScopedWireMock, sequenceStates, type ScopedRequest, type SequenceState } from './scoped-wiremock.js';
 export { acceptedRequestEvent, acceptedRequestMessage, type AcceptedRequestFields } from './messages.js';
 export { largeRequest } from './large-request.js';
+export { setTopicMaxMessageBytes } from './topic-config.js';

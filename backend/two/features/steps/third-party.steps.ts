@@ -1,5 +1,5 @@
 import { Given } from '@cucumber/cucumber';
-import kafkajs from 'kafkajs';
+import { setTopicMaxMessageBytes } from '@pkg/testkit';
 import { MatchingAttributes } from 'wiremock-captain';
 import type { TwoWorld } from './world.js';
 
@@ -76,22 +76,7 @@ Given('two is running', async function (this: TwoWorld) {
 Given(
   'the dead-letter topic takes record batches of at most {int} bytes',
   async function (this: TwoWorld, bytes: number) {
-    const admin = this.kafka.admin();
-    await admin.connect();
-    try {
-      await admin.alterConfigs({
-        validateOnly: false,
-        resources: [
-          {
-            type: kafkajs.ConfigResourceTypes.TOPIC,
-            name: this.topics.deadLetters,
-            configEntries: [{ name: 'max.message.bytes', value: String(bytes) }],
-          },
-        ],
-      });
-    } finally {
-      await admin.disconnect();
-    }
+    await setTopicMaxMessageBytes(this.kafka, this.topics.deadLetters, bytes);
   },
 );
 
