@@ -10,9 +10,9 @@
 // API for drills: `auditDeliveries(system, ids, { timeoutMs, settled? })` → `DeliveryAudit`, and
 // `auditPasses(audit)` for the rule all of them share; spread the audit into the drill's counts.
 import { eventually } from '@pkg/testkit';
-import kafkajs from 'kafkajs';
 import { Topics } from '@pkg/kafka';
 import type { SystemUnderTest } from '../../bench/harness/system-under-test.js';
+import { drillKafka } from './drill.js';
 import type { StubCalls, StubThirdParty } from '../../bench/harness/stub-third-party.js';
 
 export interface DeliveryCounts {
@@ -158,11 +158,7 @@ async function countMessagesByKey(
   topic: string,
   keys: ReadonlySet<string>,
 ): Promise<Map<string, number>> {
-  const kafka = new kafkajs.Kafka({
-    clientId: 'faults-audit',
-    brokers: [broker],
-    logLevel: kafkajs.logLevel.NOTHING,
-  });
+  const kafka = drillKafka(broker, 'faults-audit');
   const admin = kafka.admin();
   await admin.connect();
   const ends = await admin.fetchTopicOffsets(topic).finally(() => admin.disconnect());

@@ -1,3 +1,4 @@
+import kafkajs from 'kafkajs';
 import type { SystemUnderTest } from '../../bench/harness/system-under-test.js';
 
 export interface DrillResult {
@@ -41,4 +42,9 @@ export async function startKafkaAgain({ system, log }: Pick<DrillContext, 'syste
   await system.two.stop();
   system.two = await system.startTwo();
   return { twoRestartedAfterKafka: true };
+}
+
+/** A kafkajs client for a drill's own reads and writes, silent so the drill's output stays its own. */
+export function drillKafka(broker: string, clientId: string): kafkajs.Kafka {
+  return new kafkajs.Kafka({ clientId, brokers: [broker], logLevel: kafkajs.logLevel.NOTHING });
 }

@@ -2,9 +2,8 @@
 // no id may be called more often than two's configured bound, and a dead letter is only right when
 // the stub answered 5xx to every one of those attempts (never after a 200, never before the bound).
 import { Topics } from '@pkg/kafka';
-import kafkajs from 'kafkajs';
 import { AUDIT_RULE, auditDeliveries, auditPasses } from './delivery-audit.js';
-import { pause, type Drill } from './drill.js';
+import { drillKafka, pause, type Drill } from './drill.js';
 import { acceptedIds, steadyLoad } from './steady-load.js';
 
 const MAX_ATTEMPTS = 10;
@@ -61,11 +60,7 @@ export const flakyThirdParty: Drill = async ({ system, quick, log }) => {
 
 /** Reads the dead-letter topic from the beginning with a group of its own; keys are request ids. */
 export async function watchDeadLetters(broker: string) {
-  const kafka = new kafkajs.Kafka({
-    clientId: 'faults-dlq',
-    brokers: [broker],
-    logLevel: kafkajs.logLevel.NOTHING,
-  });
+  const kafka = drillKafka(broker, 'faults-dlq');
   const consumer = kafka.consumer({ groupId: `faults-dlq-${Date.now()}` });
   const ids = new Set<string>();
   await consumer.connect();

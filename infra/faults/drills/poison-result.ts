@@ -4,9 +4,8 @@
 // later result on the partition stayed unapplied. Now each is counted and skipped, and the requests
 // accepted afterwards must all show the status the third party saw.
 import { Topics } from '@pkg/kafka';
-import kafkajs from 'kafkajs';
 import { AUDIT_RULE, auditDeliveries, auditPasses } from './delivery-audit.js';
-import { pause, type Drill } from './drill.js';
+import { drillKafka, pause, type Drill } from './drill.js';
 import { metricsText, sample } from './one-probe.js';
 import { acceptedIds, steadyLoad } from './steady-load.js';
 
@@ -39,11 +38,7 @@ async function invalidCount(oneUrl: string): Promise<number> {
 
 /** Sends each value once to each partition of three-result; returns how many messages it sent. */
 async function publishOnEveryPartition(broker: string, values: readonly string[]): Promise<number> {
-  const kafka = new kafkajs.Kafka({
-    clientId: 'faults-poison',
-    brokers: [broker],
-    logLevel: kafkajs.logLevel.NOTHING,
-  });
+  const kafka = drillKafka(broker, 'faults-poison');
   const admin = kafka.admin();
   await admin.connect();
   const partitions = await admin.fetchTopicOffsets(Topics.threeResult).finally(() => admin.disconnect());
