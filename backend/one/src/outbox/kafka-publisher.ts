@@ -15,7 +15,7 @@
 //
 // Each message gets a `send <topic>` span parented on the trace stored in its outbox row, so a
 // publish that happens later (or after an outage) still joins the request's trace.
-import { traceSendBatch, type Producer } from '@pkg/kafka';
+import { Headers, traceSendBatch, type Producer } from '@pkg/kafka';
 import type { OutboxEntry } from '../requests/request-store.js';
 import type { PublishOutcome } from './outbox-store.js';
 
@@ -160,7 +160,7 @@ const BATCH_OVERHEAD_BYTES = 61;
 
 function toOutgoing(entry: OutboxEntry): Outgoing {
   const value = JSON.stringify(entry.payload);
-  const headerBytes = Object.entries(entry.headers).reduce(
+  const headerBytes = Object.entries(withEventId(entry)).reduce(
     (sum, [name, headerValue]) => sum + Buffer.byteLength(name) + Buffer.byteLength(headerValue) + 8,
     0,
   );
@@ -214,8 +214,16 @@ function groupByTopic(messages: readonly { entry: OutboxEntry; value: string }[]
   const byTopic = new Map<string, { key: string; value: string; headers: Record<string, string> }[]>();
   for (const { entry, value } of messages) {
     const list = byTopic.get(entry.topic) ?? [];
-    list.push({ key: entry.key, value, headers: entry.headers });
+    list.push({ key: entry.key, value, headers: withEventId(entry) });
     byTopic.set(entry.topic, list);
   }
   return [...byTopic].map(([topic, topicMessages]) => ({ topic, messages: topicMessages }));
+}
+
+/**
+ * The message's headers plus `event-id`: the outbox row's id, the same on every publish of the row,
+ * so a consumer can tell a republish from a new event (docs/asyncapi.yaml, "Event id").
+ */
+function withEventId(entry: OutboxEntry): Record<string, string> {
+  return { ...entry.headers, [Headers.eventId]: entry.eventId };
 }

@@ -13,6 +13,8 @@ export type Topic = (typeof Topics)[keyof typeof Topics];
 /** Header names shared by producer and consumers, so neither side spells them on its own. */
 export const Headers = {
   requestId: 'request-id',
+  /** Unique per event, the same on every publish of it (docs/asyncapi.yaml, "Event id"). */
+  eventId: 'event-id',
   eventType: 'event-type',
   eventVersion: 'event-version',
   contentType: 'content-type',
@@ -24,6 +26,8 @@ export const Headers = {
   dlqOriginPartition: 'dlq-origin-partition',
   dlqOriginOffset: 'dlq-origin-offset',
   dlqFailedAt: 'dlq-failed-at',
+  /** A dead letter's copy of the original `event-id` (its own `event-id` is the dead letter's). */
+  dlqOriginalEventId: 'dlq-original-event-id',
 } as const;
 
 export const EventTypes = {

@@ -4,6 +4,8 @@
 import { EventTypes, Headers } from '@pkg/kafka';
 
 export interface AcceptedRequestFields {
+  /** The `event-id` header; one sends its outbox row's id, here the request id unless given. */
+  eventId?: string;
   userId?: string;
   prompt?: string;
   data?: { key: string; value: string }[];
@@ -28,6 +30,7 @@ export function acceptedRequestMessage(requestId: string, fields: AcceptedReques
     value: JSON.stringify(acceptedRequestEvent(requestId, fields)),
     headers: {
       [Headers.requestId]: requestId,
+      [Headers.eventId]: fields.eventId ?? requestId,
       [Headers.eventType]: EventTypes.requestAccepted,
       [Headers.eventVersion]: '1',
       [Headers.contentType]: 'application/json',

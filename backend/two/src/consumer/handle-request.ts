@@ -50,6 +50,7 @@ export async function handleRequest(
               deps.topics.results,
               { ...event, delivered_at: record.deliveredAt?.toISOString() },
               trace,
+              origin(message),
             ),
           ],
         };
@@ -69,7 +70,7 @@ export async function handleRequest(
         return {
           outgoing: [
             deadLetter(deps, message, record.deadLetterReason ?? 'unknown', record.attempts),
-            resultMessage(deps.topics.results, event, trace),
+            resultMessage(deps.topics.results, event, trace, origin(message)),
           ],
         };
       }
@@ -81,7 +82,14 @@ export async function handleRequest(
         done('delivered');
         const event = { request_id: requestId, status: 'DELIVERED' as const, attempts: result.attempts };
         return {
-          outgoing: [resultMessage(deps.topics.results, { ...event, delivered_at: at.toISOString() }, trace)],
+          outgoing: [
+            resultMessage(
+              deps.topics.results,
+              { ...event, delivered_at: at.toISOString() },
+              trace,
+              origin(message),
+            ),
+          ],
           finished: {
             requestId,
             status: 'DELIVERED' as const,
@@ -110,7 +118,7 @@ export async function handleRequest(
       return {
         outgoing: [
           deadLetter(deps, message, result.reason, result.attempts),
-          resultMessage(deps.topics.results, event, trace),
+          resultMessage(deps.topics.results, event, trace, origin(message)),
         ],
         finished: {
           requestId,

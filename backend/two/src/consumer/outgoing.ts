@@ -1,5 +1,9 @@
-import { Headers, type IHeaders, type Message } from '@pkg/kafka';
+import { EventTypes, Headers, headersToStrings, type IHeaders, type Message } from '@pkg/kafka';
 import type { AcceptedRequest } from './decode-request.js';
+import { eventIdFor, type MessageOrigin } from './event-id.js';
+
+/** The version of the `three-result` event (header `event-version`; docs/asyncapi.yaml). */
+export const THREE_RESULT_VERSION = 1;
 
 /** A message this service publishes, and where. */
 export interface Outgoing {
@@ -15,11 +19,15 @@ export interface ResultEvent {
   error?: string;
 }
 
-/** `three-result`: the outcome for service one, keyed by request id so it stays in order with the request. */
+/**
+ * `three-result`: the outcome for service one, keyed by request id so it stays in order with the
+ * request. `answering` is the one-request message it answers, which its `event-id` is derived from.
+ */
 export function resultMessage(
   topic: string,
   event: ResultEvent,
   traceHeaders: Record<string, string>,
+  answering: MessageOrigin,
 ): Outgoing {
   return {
     topic,
@@ -29,24 +37,27 @@ export function resultMessage(
       headers: {
         ...traceHeaders,
         [Headers.requestId]: event.request_id,
+        [Headers.eventId]: eventIdFor('three-result', answering),
+        [Headers.eventType]: EventTypes.threeResult,
+        [Headers.eventVersion]: String(THREE_RESULT_VERSION),
         [Headers.contentType]: 'application/json',
       },
     },
   };
 }
 
-export interface DeadLetterOrigin {
-  topic: string;
-  partition: number;
-  offset: string;
-}
+export type DeadLetterOrigin = MessageOrigin;
 
-/** The original key, value and headers, plus why and where from, so replay can put it back unchanged. */
+/**
+ * The original key, value and headers, plus why and where from, so replay can put it back unchanged.
+ * The dead letter's `event-id` is its own; the original's travels in `dlq-original-event-id`.
+ */
 export function deadLetterMessage(
   topic: string,
   original: { key: Buffer | null; value: Buffer | null; headers?: IHeaders },
   failure: { reason: string; attempts: number; failedAt: Date; origin: DeadLetterOrigin },
 ): Outgoing {
+  const originalEventId = headersToStrings(original.headers)[Headers.eventId];
   return {
     topic,
     message: {
@@ -54,6 +65,8 @@ export function deadLetterMessage(
       value: original.value,
       headers: {
         ...original.headers,
+        [Headers.eventId]: eventIdFor('dead-letter', failure.origin),
+        ...(originalEventId === undefined ? {} : { [Headers.dlqOriginalEventId]: originalEventId }),
         [Headers.dlqReason]: failure.reason,
         [Headers.dlqAttempts]: String(failure.attempts),
         [Headers.dlqOriginTopic]: failure.origin.topic,

@@ -35,6 +35,7 @@ const DLQ_HEADERS = new Set<string>([
   Headers.dlqOriginPartition,
   Headers.dlqOriginOffset,
   Headers.dlqFailedAt,
+  Headers.dlqOriginalEventId,
 ]);
 
 /**
@@ -107,11 +108,7 @@ async function replayOne(
     report.skippedDelivered.push(requestId);
     return;
   }
-  const original: Message = {
-    key: letter.key,
-    value: letter.value,
-    headers: Object.fromEntries(Object.entries(headers).filter(([name]) => !DLQ_HEADERS.has(name))),
-  };
+  const original: Message = { key: letter.key, value: letter.value, headers: originalHeaders(headers) };
   await producer.send({ topic: options.targetTopic, messages: [original] });
   report.replayed.push({
     requestId,
@@ -119,4 +116,16 @@ async function replayOne(
     partition,
     offset: letter.offset,
   });
+}
+
+/**
+ * The headers the message had before it was dead-lettered: without the dlq-* ones, and with its own
+ * `event-id` back in place of the dead letter's (none when the original had none).
+ */
+export function originalHeaders(letter: Record<string, string>): Record<string, string> {
+  const headers = Object.fromEntries(
+    Object.entries(letter).filter(([name]) => !DLQ_HEADERS.has(name) && name !== Headers.eventId),
+  );
+  const originalEventId = letter[Headers.dlqOriginalEventId];
+  return originalEventId === undefined ? headers : { ...headers, [Headers.eventId]: originalEventId };
 }
