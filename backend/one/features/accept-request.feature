@@ -9,6 +9,7 @@ Feature: Accepting a request
     And a message keyed by the request id arrives on one-request
     And the message carries the headers request-id, event-type "one.request.accepted", event-version "1" and content-type "application/json"
     And the message payload matches the stored request
+    And the message matches docs/asyncapi.yaml, its event-id the id of its outbox row
     And GET /one/<id> shows the request as PUBLISHED
 
   Scenario: The caller's trace context travels with the message

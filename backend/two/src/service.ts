@@ -10,13 +10,15 @@ import type { DeliveryStore } from './deliveries/delivery-store.js';
 import { createDeliveryDatabase } from './deliveries/database.js';
 import { createPostgresDeliveryStore } from './deliveries/postgres-delivery-store.js';
 import { startOpsServer } from './http/ops-server.js';
+import { createPostgresReplayRecords } from './replay/replay-records.js';
 import { observeConsumerLag } from './telemetry/consumer-lag.js';
+import { observeDeadLetterDepth } from './telemetry/dead-letter-depth.js';
 import { timedThreeClient } from './telemetry/timed-three-client.js';
 import { createTwoMetrics } from './telemetry/two-metrics.js';
 import { createThreeDelivery } from './third-party/deliver-to-three.js';
 import { createThreeClient } from './third-party/three-client.js';
 
-/** How often two_consumer_lag asks the broker; scrapes in between read the cached numbers. */
+/** How often two_consumer_lag and two_dead_letters_unreplayed ask; scrapes in between read the cached numbers. */
 const LAG_REFRESH_INTERVAL_MS = 5_000;
 
 export interface TwoDependencies {
@@ -92,6 +94,13 @@ export async function startTwo(
     topic: config.kafka.topics.requests,
     refreshIntervalMs: LAG_REFRESH_INTERVAL_MS,
   });
+  const deadLetterDepth = observeDeadLetterDepth({
+    meter: metrics.meter,
+    admin: kafka.admin(),
+    replays: createPostgresReplayRecords(database.pool),
+    topic: config.kafka.topics.deadLetters,
+    refreshIntervalMs: LAG_REFRESH_INTERVAL_MS,
+  });
   const ops = await startOpsServer({
     ...config.http,
     metricsHandler: metrics.handler,
@@ -111,6 +120,7 @@ export async function startTwo(
     await producer.connect();
     await consumer.start();
     await lag.start();
+    await deadLetterDepth.start();
   } catch (error) {
     await producer.disconnect().catch(() => undefined);
     await closeAll();
@@ -127,6 +137,7 @@ export async function startTwo(
     store,
     async stop() {
       await lag.stop();
+      await deadLetterDepth.stop();
       await consumer.stop();
       await producer.disconnect();
       await closeAll();

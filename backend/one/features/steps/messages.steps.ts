@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { Then } from '@cucumber/cucumber';
+import { Headers, Topics } from '@pkg/kafka';
 import { eventually } from '@pkg/testkit';
+import { loadEventContract } from '@pkg/testkit/event-contract';
 import { withDatabase } from '../support/infrastructure.js';
 import type { RecordedMessage } from '../support/topic-recorder.js';
 import { oneRequestTopic, type OneWorld } from '../support/world.js';
@@ -53,3 +55,19 @@ Then("the message's traceparent belongs to the caller's trace", function (this: 
   const { traceparent } = messageOf(this).headers;
   assert.match(traceparent ?? '', new RegExp(`^00-${this.traceId}-[0-9a-f]{16}-0[01]$`));
 });
+
+Then(
+  'the message matches docs/asyncapi.yaml, its event-id the id of its outbox row',
+  async function (this: OneWorld) {
+    const message = messageOf(this);
+    const contract = await loadEventContract();
+    assert.deepEqual(contract.channel(Topics.oneRequest).violations(message), []);
+    const { rows } = await withDatabase(this.databaseUrl, (client) =>
+      client.query<{ id: string }>('SELECT id::text FROM outbox WHERE request_id = $1', [this.acceptedId]),
+    );
+    assert.deepEqual(
+      rows.map((row) => row.id),
+      [message.headers[Headers.eventId]],
+    );
+  },
+);

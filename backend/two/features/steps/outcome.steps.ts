@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { Then } from '@cucumber/cucumber';
 import { Headers } from '@pkg/kafka';
 import { eventually } from '@pkg/testkit';
+import { assertMatchesContract } from './contract.js';
 import { query } from './database.js';
 import type { ReceivedMessage } from './kafka-fixture.js';
 import type { TwoWorld } from './world.js';
@@ -19,6 +20,7 @@ const resultOf = (message: ReceivedMessage) => JSON.parse(message.value ?? '') a
 async function expectResult(world: TwoWorld, requestId: string, status: string, attempts: number, count = 1) {
   const results = await world.collector!.waitFor(world.topics.results, requestId, count);
   const result = resultOf(results[count - 1]!);
+  await assertMatchesContract('three-result', results[count - 1]!);
   assert.equal(result.status, status);
   assert.equal(result.attempts, attempts);
   assert.equal(result.request_id, requestId);
@@ -58,8 +60,10 @@ async function expectDeadLetter(world: TwoWorld, key: string, reason: string, at
   const [original] = world.collector!.on(world.topics.requests, key);
   assert.ok(letter && original);
   assert.equal(letter.value, original.value, 'the original value');
+  await assertMatchesContract('one-request.dlq', letter);
   for (const [name, value] of Object.entries(original.headers))
-    assert.equal(letter.headers[name], value, name);
+    if (name === Headers.eventId) assert.equal(letter.headers[Headers.dlqOriginalEventId], value, name);
+    else assert.equal(letter.headers[name], value, name);
   assert.equal(letter.headers[Headers.dlqReason], reason);
   assert.equal(letter.headers[Headers.dlqAttempts], String(attempts));
   assert.equal(letter.headers[Headers.dlqOriginTopic], world.topics.requests);

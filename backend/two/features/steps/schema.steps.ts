@@ -43,8 +43,12 @@ When("two's migrations are applied to it offline", async function (this: SchemaW
 });
 
 Then(
-  'every field of the Prisma model Delivery is a column of table {string}, and nothing else is',
-  async function (this: SchemaWorld, table: string) {
+  'every field of the Prisma model {word} is a column of table {string}, and nothing else is',
+  async function (this: SchemaWorld, model: string, table: string) {
+    const fields = (Prisma as unknown as Record<string, Record<string, string> | undefined>)[
+      `${model}ScalarFieldEnum`
+    ];
+    assert.ok(fields, `no Prisma model ${model}`);
     const { rows } = await onServer(
       (client) =>
         client.query<{ column_name: string }>(
@@ -55,10 +59,7 @@ Then(
     );
     // The schema maps every camelCase field to its snake_case column (@map).
     const snake = (field: string) => field.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
-    assert.deepEqual(
-      rows.map((row) => row.column_name).sort(),
-      Object.values(Prisma.DeliveryScalarFieldEnum).map(snake).sort(),
-    );
+    assert.deepEqual(rows.map((row) => row.column_name).sort(), Object.values(fields).map(snake).sort());
   },
 );
 

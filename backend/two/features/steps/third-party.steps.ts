@@ -4,13 +4,13 @@ import { MatchingAttributes } from 'wiremock-captain';
 import type { TwoWorld } from './world.js';
 
 const TOKEN_ENDPOINT = { method: 'POST', endpoint: '/v2/oauth/token' } as const;
-const THREE = { method: 'POST', endpoint: '/three' } as const;
+export const THREE = { method: 'POST', endpoint: '/three' } as const;
 const tokenAnswer = (token: string, expiresIn: number | string = 3600) => ({
   status: 200,
   headers: { 'Content-Type': 'application/json' },
   body: { access_token: token, token_type: 'Bearer', expires_in: expiresIn },
 });
-const threeAnswer = (status: number) => ({
+export const threeAnswer = (status: number) => ({
   status,
   headers: { 'Content-Type': 'application/json' },
   body: status < 300 ? { status: 'accepted' } : { error: `status ${status}` },

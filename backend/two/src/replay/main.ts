@@ -11,6 +11,7 @@ import { createDeliveryDatabase } from '../deliveries/database.js';
 import { createPostgresDeliveryStore } from '../deliveries/postgres-delivery-store.js';
 import { packagePath } from '../package-path.js';
 import { replayDeadLetters } from './replay-dead-letters.js';
+import { createPostgresReplayRecords } from './replay-records.js';
 
 const { values: args } = parseArgs({
   options: { 'request-id': { type: 'string' }, limit: { type: 'string', default: '100' } },
@@ -40,6 +41,7 @@ try {
   const report = await replayDeadLetters({
     kafka: createKafka({ brokers: config.kafka.brokers, clientId: 'two-replay', logger }),
     store: createPostgresDeliveryStore(database),
+    records: createPostgresReplayRecords(database.pool),
     deadLetterTopic: deadLetters,
     targetTopic: requests,
     ...(args['request-id'] ? { requestId: args['request-id'] } : {}),

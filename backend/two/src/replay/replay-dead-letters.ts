@@ -1,10 +1,13 @@
 import { Headers, headersToStrings, type Kafka, type KafkaMessage, type Message } from '@pkg/kafka';
 import { Partitioners } from 'kafkajs';
 import type { DeliveryStore } from '../deliveries/delivery-store.js';
+import type { ReplayOutcome, ReplayRecords } from './replay-records.js';
 
 export interface ReplayOptions {
   kafka: Kafka;
   store: Pick<DeliveryStore, 'find'>;
+  /** Where each dead letter replayed or skipped is recorded (for two_dead_letters_unreplayed). */
+  records: Pick<ReplayRecords, 'record'>;
   deadLetterTopic: string;
   targetTopic: string;
   /** Only this request's dead letters; all when undefined. */
@@ -42,7 +45,9 @@ const DLQ_HEADERS = new Set<string>([
  * Re-publishes dead letters to the requests topic with their original key, value and headers
  * (the dlq-* ones removed). The dead-letter topic is read from its start up to its end as it was
  * when the replay began, under a throwaway consumer group, so nothing is consumed away: the dead
- * letters stay as the record of what failed. Replaying one twice is harmless (two is idempotent).
+ * letters stay as the record of what failed. Each one replayed or skipped is recorded in two's
+ * database (replay-records.ts), which two_dead_letters_unreplayed subtracts. Replaying one twice is
+ * harmless (two is idempotent).
  */
 export async function replayDeadLetters(options: ReplayOptions): Promise<ReplayReport> {
   const { kafka } = options;
@@ -104,12 +109,25 @@ async function replayOne(
   const headers = headersToStrings(letter.headers);
   const requestId = letter.key?.toString('utf8') ?? headers[Headers.requestId] ?? '';
   if (options.requestId !== undefined && requestId !== options.requestId) return;
+  const recordAs = (outcome: ReplayOutcome) =>
+    options.records.record({
+      topic: options.deadLetterTopic,
+      partition,
+      offset: letter.offset,
+      requestId: requestId || null,
+      outcome,
+      at: new Date(),
+    });
   if (requestId && (await options.store.find(requestId))?.status === 'DELIVERED') {
+    await recordAs('skipped-delivered');
     report.skippedDelivered.push(requestId);
     return;
   }
   const original: Message = { key: letter.key, value: letter.value, headers: originalHeaders(headers) };
   await producer.send({ topic: options.targetTopic, messages: [original] });
+  // Recorded after the broker's ack: a replay that dies in between leaves the dead letter counted as
+  // waiting, and the next replay puts it back again (harmless: two is idempotent per request id).
+  await recordAs('replayed');
   report.replayed.push({
     requestId,
     reason: headers[Headers.dlqReason] ?? 'unknown',

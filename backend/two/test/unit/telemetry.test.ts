@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createMetrics } from '@pkg/otel';
+import type { RetainedOffsets } from '../../src/replay/replay-records.js';
 import { observeConsumerLag } from '../../src/telemetry/consumer-lag.js';
+import { observeDeadLetterDepth } from '../../src/telemetry/dead-letter-depth.js';
 import { timedThreeClient } from '../../src/telemetry/timed-three-client.js';
 import { createTwoMetrics } from '../../src/telemetry/two-metrics.js';
 
@@ -80,5 +82,66 @@ describe('timedThreeClient', () => {
     assert.match(text, /two_third_party_duration_seconds_count\{http_response_status_code="503"[^}]*\} 1\n/);
     assert.match(text, /two_third_party_duration_seconds_count\{error_type="no_response"[^}]*\} 1\n/);
     await metrics.shutdown();
+  });
+});
+
+describe('two_dead_letters_unreplayed', () => {
+  const retained = [
+    { partition: 0, offset: '12', high: '12', low: '2' },
+    { partition: 1, offset: '3', high: '3', low: '3' },
+  ];
+
+  function depthWith(replays: (topic: string, offsets: readonly RetainedOffsets[]) => Promise<number>) {
+    const metrics = createMetrics({ serviceName: 'unit' });
+    let adminCalls = 0;
+    const depth = observeDeadLetterDepth({
+      meter: metrics.meter,
+      topic: 'one-request.dlq',
+      refreshIntervalMs: 60_000,
+      admin: {
+        connect: async () => undefined,
+        disconnect: async () => undefined,
+        fetchTopicOffsets: async () => {
+          adminCalls += 1;
+          return retained;
+        },
+      },
+      replays: { countRecorded: replays },
+    });
+    return { metrics, depth, adminCalls: () => adminCalls };
+  }
+
+  it('reports the retained dead letters minus the replays recorded for them, from the cache', async () => {
+    const asked: unknown[] = [];
+    const { metrics, depth, adminCalls } = depthWith(async (topic, offsets) => {
+      asked.push({ topic, offsets });
+      return 4;
+    });
+    await depth.start();
+    try {
+      const first = await scrape(metrics);
+      await scrape(metrics);
+      // (12 − 2) + (3 − 3) retained, 4 of them replayed.
+      assert.match(first, /two_dead_letters_unreplayed\{topic="one-request.dlq"[^}]*\} 6\n/);
+      assert.deepEqual(asked, [{ topic: 'one-request.dlq', offsets: retained }]);
+      assert.equal(adminCalls(), 1, 'scrapes read the cache');
+    } finally {
+      await depth.stop();
+      await metrics.shutdown();
+    }
+  });
+
+  it('reports nothing while the database cannot say what was replayed', async () => {
+    const { metrics, depth } = depthWith(async () => {
+      throw new Error('connection refused');
+    });
+    await depth.start();
+    try {
+      assert.equal(await depth.refresh(), undefined);
+      assert.doesNotMatch(await scrape(metrics), /two_dead_letters_unreplayed\{/);
+    } finally {
+      await depth.stop();
+      await metrics.shutdown();
+    }
   });
 });
