@@ -15,5 +15,5 @@ Feature: two counts the dead letters that wait for a replay
     Given the third party accepts deliveries from now on
     When the dead letters of that request are replayed
     Then a DELIVERED result follows its FAILED one
-    And the replay of its dead letter is recorded in two's database
     And two reports 2 unreplayed dead letters on /metrics
+    And the replay of its dead letter is recorded in two's database

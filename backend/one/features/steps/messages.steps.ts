@@ -57,7 +57,7 @@ Then("the message's traceparent belongs to the caller's trace", function (this: 
 });
 
 Then(
-  'the message matches docs/asyncapi.yaml, its event-id the id of its outbox row',
+  'the message matches docs\\/asyncapi.yaml, its event-id the id of its outbox row',
   async function (this: OneWorld) {
     const message = messageOf(this);
     const contract = await loadEventContract();

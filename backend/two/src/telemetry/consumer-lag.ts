@@ -3,6 +3,7 @@
 // gauge reports the cached ones: a scrape (or an OTLP export) never waits on Kafka.
 import type { Meter } from '@opentelemetry/api';
 import type { Admin } from '@pkg/kafka';
+import { refreshOnInterval, type RefreshedCache } from './refreshed-cache.js';
 
 export interface ConsumerLagOptions {
   meter: Meter;
@@ -12,10 +13,7 @@ export interface ConsumerLagOptions {
   refreshIntervalMs: number;
 }
 
-export interface ConsumerLag {
-  /** Connects the admin client and refreshes now and then on the interval; never rejects. */
-  start(): Promise<void>;
-  stop(): Promise<void>;
+export interface ConsumerLag extends RefreshedCache {
   /** Refreshes the cache once; exported for tests. */
   refresh(): Promise<void>;
 }
@@ -28,7 +26,6 @@ export function observeConsumerLag({
   refreshIntervalMs,
 }: ConsumerLagOptions): ConsumerLag {
   let lagByPartition = new Map<number, number>();
-  let timer: NodeJS.Timeout | undefined;
 
   meter
     .createObservableGauge('two.consumer.lag', {
@@ -63,21 +60,5 @@ export function observeConsumerLag({
     }
   };
 
-  return {
-    async start() {
-      try {
-        await admin.connect();
-      } catch {
-        // kafkajs reconnects on the next request; the first refresh simply reports nothing.
-      }
-      await refresh();
-      timer = setInterval(() => void refresh(), refreshIntervalMs);
-      timer.unref();
-    },
-    async stop() {
-      clearInterval(timer);
-      await admin.disconnect().catch(() => undefined);
-    },
-    refresh,
-  };
+  return { ...refreshOnInterval(admin, refresh, refreshIntervalMs), refresh };
 }

@@ -5,6 +5,7 @@
 // OTLP export) never waits on Kafka or PostgreSQL.
 import type { Meter } from '@opentelemetry/api';
 import type { Admin } from '@pkg/kafka';
+import { refreshOnInterval, type RefreshedCache } from './refreshed-cache.js';
 import type { ReplayRecords } from '../replay/replay-records.js';
 
 export interface DeadLetterDepthOptions {
@@ -15,10 +16,7 @@ export interface DeadLetterDepthOptions {
   refreshIntervalMs: number;
 }
 
-export interface DeadLetterDepth {
-  /** Connects the admin client and refreshes now and then on the interval; never rejects. */
-  start(): Promise<void>;
-  stop(): Promise<void>;
+export interface DeadLetterDepth extends RefreshedCache {
   /** Refreshes the cache once and returns the number (undefined when Kafka or the database failed). */
   refresh(): Promise<number | undefined>;
 }
@@ -31,7 +29,6 @@ export function observeDeadLetterDepth({
   refreshIntervalMs,
 }: DeadLetterDepthOptions): DeadLetterDepth {
   let depth: number | undefined;
-  let timer: NodeJS.Timeout | undefined;
 
   meter
     .createObservableGauge('two.dead_letters.unreplayed', {
@@ -55,21 +52,5 @@ export function observeDeadLetterDepth({
     return depth;
   };
 
-  return {
-    async start() {
-      try {
-        await admin.connect();
-      } catch {
-        // kafkajs reconnects on the next request; the first refresh simply reports nothing.
-      }
-      await refresh();
-      timer = setInterval(() => void refresh(), refreshIntervalMs);
-      timer.unref();
-    },
-    async stop() {
-      clearInterval(timer);
-      await admin.disconnect().catch(() => undefined);
-    },
-    refresh,
-  };
+  return { ...refreshOnInterval(admin, refresh, refreshIntervalMs), refresh };
 }
