@@ -33,6 +33,7 @@ Feature: Telemetry of one request: one trace across both services, correlated lo
       | two.token_fetches            |
       | two.third_party.duration     |
       | two.consumer.lag             |
+      | two.dead_letters.unreplayed  |
       | two.end_to_end.latency       |
     And one's /metrics has the series:
       | http_server_request_duration_seconds_bucket |
@@ -48,6 +49,7 @@ Feature: Telemetry of one request: one trace across both services, correlated lo
       | two_token_fetches_total                 |
       | two_third_party_duration_seconds_bucket |
       | two_consumer_lag                        |
+      | two_dead_letters_unreplayed             |
       | two_end_to_end_latency_seconds_bucket   |
 
   Scenario: Each service's /metrics is valid Prometheus exposition
