@@ -2,6 +2,10 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, SignJWT, type JWK, type JWTPayload, type CryptoKey } from 'jose';
 
+// One implementation, two places (like verifier.ts): the source is backend/pkg/auth/src/dev-issuer.ts
+// (service one's scenarios use it), reference/jwt-jwks/src/dev-issuer.ts a byte-identical copy;
+// backend/pkg/auth/test/unit/snippet-copy.test.ts fails when they differ.
+
 /**
  * A stand-in identity provider for tests and local runs: it generates keys, serves them as a JWKS
  * and signs tokens. Never use it in production; your IdP (Keycloak, Auth0, Entra ID, ...) does this.
