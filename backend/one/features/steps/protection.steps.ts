@@ -82,6 +82,13 @@ Given('service one in jwt mode trusting that provider', async function (this: On
 });
 
 Given(
+  'service one in jwt mode with a limit of {int} requests per {int} s',
+  async function (this: OneWorld, points: number, durationS: number) {
+    await startInstance(this, { auth: jwtMode(this), rateLimit: { enabled: true, points, durationS } });
+  },
+);
+
+Given(
   'two instances of service one in jwt mode with a limit of {int} requests per {int} s',
   async function (this: OneWorld, points: number, durationS: number) {
     for (let i = 0; i < 2; i += 1) {
@@ -212,7 +219,9 @@ Then('the client reads its request with its token and gets 200', async function 
 });
 
 When('another user reads that request', async function (this: OneWorld) {
-  await this.send(`/one/${this.acceptedId}`, { headers: bearer(await sign(this, { sub: uniqueId('other') })) });
+  await this.send(`/one/${this.acceptedId}`, {
+    headers: bearer(await sign(this, { sub: uniqueId('other') })),
+  });
 });
 
 When('a support user with the read-any scope reads that request', async function (this: OneWorld) {
@@ -268,7 +277,8 @@ When(
   'the client posts {int} requests to the first instance and {int} to the second',
   async function (this: OneWorld, first: number, second: number) {
     for (let i = 0; i < first; i += 1) state(this).answers.push(await postTo(this, instance(this, 'first')));
-    for (let i = 0; i < second; i += 1) state(this).answers.push(await postTo(this, instance(this, 'second')));
+    for (let i = 0; i < second; i += 1)
+      state(this).answers.push(await postTo(this, instance(this, 'second')));
   },
 );
 
@@ -280,7 +290,10 @@ Then(
     answers.forEach((answer, index) => {
       assert.equal(answer.status, 201, answer.text);
       assert.equal(answer.headers.get('ratelimit-policy'), `"one";q=${count};w=60`);
-      assert.match(answer.headers.get('ratelimit') ?? '', new RegExp(`^"one";r=${count - 1 - index};t=\\d+$`));
+      assert.match(
+        answer.headers.get('ratelimit') ?? '',
+        new RegExp(`^"one";r=${count - 1 - index};t=\\d+$`),
+      );
     });
   },
 );
@@ -302,10 +315,13 @@ Then('another user posting to the first instance is accepted', async function (t
   assert.equal(answer.status, 201, answer.text);
 });
 
-When(/^a client posts the fixture request to \/one (\d+) times$/, async function (this: OneWorld, times: string) {
-  state(this).answers = [];
-  for (let i = 0; i < Number(times); i += 1) state(this).answers.push(await postOwn(this, undefined));
-});
+When(
+  /^a client posts the fixture request to \/one (\d+) times$/,
+  async function (this: OneWorld, times: string) {
+    state(this).answers = [];
+    for (let i = 0; i < Number(times); i += 1) state(this).answers.push(await postOwn(this, undefined));
+  },
+);
 
 When('Redis becomes unreachable for service one', async function (this: OneWorld) {
   await state(this).redisProxy!.stop();
@@ -356,3 +372,32 @@ Then(
     assert.equal(this.lastAnswer.headers.get('x-frame-options'), frame);
   },
 );
+
+/** The conformance scenarios' requests against a jwt-mode instance; false: not one of them. */
+export async function sendProtectedRequest(world: OneWorld, name: string): Promise<boolean> {
+  switch (name) {
+    case 'the fixture request with its token':
+      await postOwn(world, await sign(world));
+      return true;
+    case 'the fixture request without a token':
+      await postOwn(world, undefined);
+      return true;
+    case 'a GET without a token':
+      await world.send('/one/1');
+      return true;
+    case 'the fixture request for another user':
+      await postOwn(world, await sign(world), { ...world.fixture(), user_id: uniqueId('someone-else') });
+      return true;
+    case "a GET of another user's request": {
+      const accepted = await postOwn(world, await sign(world));
+      const { request_id: id } = accepted.body as { request_id: string };
+      await world.send(`/one/${id}`, { headers: bearer(await sign(world, { sub: uniqueId('other') })) });
+      return true;
+    }
+    case 'three requests within the limit window':
+      for (let i = 0; i < 3; i += 1) await postOwn(world, await sign(world));
+      return true;
+    default:
+      return false;
+  }
+}

@@ -63,7 +63,10 @@ export function authenticate({ verify, readAnyScope }: AuthenticationOptions) {
       return;
     }
     // Our own fixed texts only (never the token or a claim value), so they are safe in the header.
-    res.setHeader('WWW-Authenticate', `${CHALLENGE}, error="invalid_token", error_description="${result.detail}"`);
+    res.setHeader(
+      'WWW-Authenticate',
+      `${CHALLENGE}, error="invalid_token", error_description="${result.detail}"`,
+    );
     sendProblem(res, ProblemTypes.unauthorized, result.detail);
   };
 }

@@ -6,7 +6,9 @@ import helmet from 'helmet';
 
 export function securityHeaders(): RequestHandler {
   // A JSON API renders nothing: the strictest content security policy costs nothing.
-  return helmet({ contentSecurityPolicy: { directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } } });
+  return helmet({
+    contentSecurityPolicy: { directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } },
+  });
 }
 
 /** undefined when no origin is allowed: no middleware, no CORS headers. */
@@ -16,7 +18,14 @@ export function corsAllowList(allowedOrigins: readonly string[]): RequestHandler
     origin: [...allowedOrigins],
     methods: ['GET', 'HEAD', 'POST'],
     allowedHeaders: ['Authorization', 'Content-Type', 'traceparent', 'tracestate'],
-    exposedHeaders: ['Location', 'trace-id', 'Retry-After', 'RateLimit', 'RateLimit-Policy', 'WWW-Authenticate'],
+    exposedHeaders: [
+      'Location',
+      'trace-id',
+      'Retry-After',
+      'RateLimit',
+      'RateLimit-Policy',
+      'WWW-Authenticate',
+    ],
     maxAge: 600,
   });
 }

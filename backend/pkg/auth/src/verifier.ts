@@ -94,7 +94,8 @@ function describeFailure(error: unknown): { reason: VerificationFailure; detail:
   if (error instanceof errors.JWKSTimeout || error instanceof errors.JWKSInvalid || isFetchFailure(error)) {
     return { reason: 'keys_unavailable', detail: 'The signing keys could not be fetched.' };
   }
-  if (error instanceof errors.JWTExpired) return { reason: 'invalid_token', detail: 'The token has expired.' };
+  if (error instanceof errors.JWTExpired)
+    return { reason: 'invalid_token', detail: 'The token has expired.' };
   if (error instanceof errors.JWTClaimValidationFailed) {
     return { reason: 'invalid_token', detail: `The token's ${error.claim} claim is not acceptable.` };
   }

@@ -24,7 +24,12 @@ describe('createTokenVerifier', () => {
   });
 
   it('refuses an algorithm outside the configured list', async () => {
-    const verify = createTokenVerifier({ jwksUrl: devIssuer.jwksUrl, issuer, audience, algorithms: ['RS256'] });
+    const verify = createTokenVerifier({
+      jwksUrl: devIssuer.jwksUrl,
+      issuer,
+      audience,
+      algorithms: ['RS256'],
+    });
     const result = await verify(await devIssuer.sign('es-1', { sub: 'alice' }));
     assert.deepEqual(result, {
       ok: false,
@@ -35,7 +40,10 @@ describe('createTokenVerifier', () => {
 
   it('refuses alg none', async () => {
     const verify = createTokenVerifier({ jwksUrl: devIssuer.jwksUrl, issuer, audience });
-    const token = new UnsecuredJWT({ sub: 'alice' }).setIssuer(issuer).setAudience(audience).setExpirationTime('5m');
+    const token = new UnsecuredJWT({ sub: 'alice' })
+      .setIssuer(issuer)
+      .setAudience(audience)
+      .setExpirationTime('5m');
     assert.equal((await verify(token.encode())).ok, false);
   });
 
