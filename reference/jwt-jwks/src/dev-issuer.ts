@@ -36,7 +36,12 @@ interface SigningKey {
   jwk: JWK;
 }
 
-export async function startDevIssuer(options: { issuer: string; audience: string }): Promise<DevIssuer> {
+export async function startDevIssuer(options: {
+  issuer: string;
+  audience: string;
+  /** 0 (default): any free port. */
+  port?: number;
+}): Promise<DevIssuer> {
   const keys = new Map<string, SigningKey>();
   const published = new Set<string>();
   let fetchCount = 0;
@@ -50,7 +55,7 @@ export async function startDevIssuer(options: { issuer: string; audience: string
     const jwks = { keys: [...published].map((kid) => keys.get(kid)?.jwk) };
     res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(jwks));
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
 
   return {

@@ -7,7 +7,10 @@ import helmet from 'helmet';
 export function securityHeaders(): RequestHandler {
   // A JSON API renders nothing: the strictest content security policy costs nothing.
   return helmet({
-    contentSecurityPolicy: { directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } },
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] },
+    },
   });
 }
 
