@@ -64,7 +64,11 @@ export const configSchema = z.strictObject({
    */
   rateLimit: z
     .strictObject({
-      enabled: z.boolean().default(true),
+      /**
+       * Unset: on in `jwt` mode, off in `none` mode (the local demo, the benchmark and the drills
+       * post from one address, 127.0.0.1). Set it to limit `none` mode per client address too.
+       */
+      enabled: z.boolean().optional(),
       /** Requests allowed per window. */
       points: z.number().int().positive().default(100),
       /** Window length in seconds. */

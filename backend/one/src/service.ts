@@ -220,7 +220,7 @@ function createApiGuards(
     });
     guards.push(authenticate({ verify, readAnyScope: auth.readAnyScope }));
   }
-  if (!config.rateLimit.enabled) return { guards, close: () => undefined };
+  if (!(config.rateLimit.enabled ?? auth.mode === 'jwt')) return { guards, close: () => undefined };
 
   const redis = new Redis(config.redis.url, {
     // Nothing waits for a connection: the limiter fails open at once while Redis is away.
