@@ -36,6 +36,7 @@ const BEARER_PREFIX = /^Bearer +/i;
 const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 
 export function authenticate({ verify, readAnyScope }: AuthenticationOptions) {
+  let lastLogged = -Infinity;
   return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
     const header = req.headers.authorization;
     if (header === undefined || !BEARER_PREFIX.test(header)) {
@@ -57,7 +58,11 @@ export function authenticate({ verify, readAnyScope }: AuthenticationOptions) {
       return;
     }
     if (result.reason === 'keys_unavailable') {
-      res.locals.logger.warn('JWKS unavailable; answering 503', { detail: result.detail });
+      // Every request fails alike during an identity provider outage: one line a minute says enough.
+      if (performance.now() - lastLogged >= 60_000) {
+        lastLogged = performance.now();
+        res.locals.logger.warn('JWKS unavailable; answering 503 until it answers', { detail: result.detail });
+      }
       res.setHeader('Retry-After', '5');
       sendProblem(res, ProblemTypes.unavailable, 'The token cannot be checked right now; retry shortly.');
       return;
