@@ -166,7 +166,7 @@ infra-down: ## Stop all infrastructure this project started
 # Each service owns a script with up|down for native mode (background process, log under .data/logs)
 # and a compose file for Docker mode.
 .PHONY: one-up one-down two-up two-down up down dev new-service
-one-up: postgres-up deps ## Start service one: its database, migrations, then the service on 127.0.0.1:8099
+one-up: postgres-up redis-up deps ## Start service one: its database, Redis (rate limits), migrations, then the service on 127.0.0.1:8099
 ifeq ($(INFRA),docker)
 	$(call COMPOSE,one) -f $(COMPOSE_FILES_one) up -d --wait --build
 else

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import pg from 'pg';
 
-interface CorpusCase {
+export interface CorpusCase {
   group: string;
   name: string;
   /** null: no Content-Type header at all. */
@@ -58,9 +58,17 @@ function bodyBytes(corpusCase: CorpusCase): Buffer {
 }
 
 /** Raw node:http, so the corpus controls every header and byte (fetch would fix some up). */
-function send(url: URL, corpusCase: CorpusCase): Promise<{ status: number; contentType: string }> {
+function send(
+  url: URL,
+  corpusCase: CorpusCase,
+  extraHeaders: Record<string, string> = {},
+): Promise<{ status: number; contentType: string }> {
   const body = bodyBytes(corpusCase);
-  const headers: Record<string, string | number> = { 'content-length': body.length, ...corpusCase.headers };
+  const headers: Record<string, string | number> = {
+    'content-length': body.length,
+    ...extraHeaders,
+    ...corpusCase.headers,
+  };
   if (corpusCase.contentType !== null) headers['content-type'] = corpusCase.contentType;
   return new Promise((resolve, reject) => {
     const outgoing = request(url, { method: 'POST', headers, timeout: 10_000 }, (response) => {
@@ -82,9 +90,14 @@ function send(url: URL, corpusCase: CorpusCase): Promise<{ status: number; conte
 export async function runBadInputCorpus({
   oneUrl,
   databaseUrl,
+  headers,
+  cases = loadCorpus(),
 }: {
   oneUrl: string;
   databaseUrl: string;
+  /** Sent with every case (e.g. a valid bearer token in jwt mode); a case's own headers win. */
+  headers?: Record<string, string>;
+  cases?: CorpusCase[];
 }): Promise<BadInputResult> {
   const db = new pg.Client({ connectionString: databaseUrl });
   await db.connect();
@@ -93,8 +106,8 @@ export async function runBadInputCorpus({
   try {
     const before = await count();
     const outcomes: CaseOutcome[] = [];
-    for (const corpusCase of loadCorpus()) {
-      const answer = await send(new URL('/one', oneUrl), corpusCase).catch(() => ({
+    for (const corpusCase of cases) {
+      const answer = await send(new URL('/one', oneUrl), corpusCase, headers).catch(() => ({
         status: 0,
         contentType: '',
       }));

@@ -6,6 +6,7 @@ import { describeMachine, describeVersions } from '../bench/harness/machine.js';
 import { DOCS_FAULTS } from '../bench/harness/paths.js';
 import { withSystemUnderTest } from '../bench/harness/system-under-test.js';
 import { runBadInputCorpus } from './bad-input.js';
+import { badInputJwt } from './bad-input-jwt.js';
 import type { Drill, DrillResult } from './drills/drill.js';
 import { bigPayloadOutage } from './drills/big-payload-outage.js';
 import { flakyThirdParty } from './drills/flaky-third-party.js';
@@ -42,6 +43,7 @@ const badInput: Drill = async ({ system }) => {
 // Fast, state-free drills first; the ones that restart parts of the system after them.
 const drills: [string, Drill][] = [
   ['bad-input corpus', badInput],
+  ['bad-input corpus, jwt mode', badInputJwt],
   ['PostgreSQL stopped', postgresOutage],
   ['poison results on three-result', poisonResult],
   ['third party fails half of the calls', flakyThirdParty],

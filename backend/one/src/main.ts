@@ -52,14 +52,16 @@ try {
 }
 
 /**
- * The Makefile and the other tools export plain ONE_DATABASE_URL and KAFKA_BROKERS; @pkg/config's
- * names for those keys are ONE_DATABASE__URL and ONE_KAFKA__BROKERS. The specific names win.
+ * The Makefile and the other tools export plain ONE_DATABASE_URL, KAFKA_BROKERS and REDIS_URL;
+ * @pkg/config's names for those keys are ONE_DATABASE__URL, ONE_KAFKA__BROKERS and ONE_REDIS__URL.
+ * The specific names win.
  */
 function withSharedVariables(env: NodeJS.ProcessEnv): Record<string, string | undefined> {
   return {
     ...env,
     ONE_DATABASE__URL: env.ONE_DATABASE__URL ?? env.ONE_DATABASE_URL,
     ONE_KAFKA__BROKERS: env.ONE_KAFKA__BROKERS ?? env.KAFKA_BROKERS,
+    ONE_REDIS__URL: env.ONE_REDIS__URL ?? env.REDIS_URL,
   };
 }
 

@@ -2,6 +2,9 @@
 // tests share. Every collaborator is created here and passed down as an argument.
 import { once } from 'node:events';
 import type { Server } from 'node:http';
+import type { RequestHandler } from 'express';
+import { Redis } from 'ioredis';
+import { createTokenVerifier } from '@pkg/auth';
 import type { AddressInfo } from 'node:net';
 import type { DeepReadonly } from '@pkg/config';
 import { resolveNodeId, Snowflake } from '@pkg/id';
@@ -14,6 +17,8 @@ import type { OneConfig } from './config.js';
 import { createDatabase } from './database.js';
 import { createReadiness } from './health/readiness.js';
 import { createApp } from './http/app.js';
+import { authenticate } from './http/authentication.js';
+import { rateLimit } from './http/rate-limit.js';
 import { createOneMetrics, recordPublishLatency } from './metrics.js';
 import { createKafkaPublisher } from './outbox/kafka-publisher.js';
 import { PostgresOutboxStore } from './outbox/postgres-outbox-store.js';
@@ -85,6 +90,8 @@ export async function startService({
     metrics: oneMetrics,
   });
 
+  const protection = createApiGuards(config, logger, metrics);
+
   let shuttingDown = false;
   let stopped: Promise<void> | undefined;
   const app = createApp({
@@ -105,6 +112,9 @@ export async function startService({
     openapi,
     logger,
     bodyLimitBytes: config.http.bodyLimitBytes,
+    guards: protection.guards,
+    corsAllowedOrigins: config.cors.allowedOrigins,
+    trustedProxyHops: config.rateLimit.trustedProxyHops,
   });
 
   const server = app.listen(config.http.port, config.http.host);
@@ -179,8 +189,70 @@ export async function startService({
     await within(consumer.disconnect(), left(), 'three-result consumer disconnect', logger);
     await within(publisher.disconnect(), left(), 'Kafka producer disconnect', logger);
     await within(database.close(), left(), 'database pool close', logger);
+    protection.close();
     logger.info('service one stopped');
   }
+}
+
+/**
+ * The guards in front of /one (README "API protection"): in `jwt` mode the bearer token check, then
+ * (when enabled) the Redis rate limit, keyed by the token subject in `jwt` mode and by the client
+ * address in `none` mode.
+ */
+function createApiGuards(
+  config: DeepReadonly<OneConfig>,
+  logger: Logger,
+  metrics: Metrics,
+): { guards: RequestHandler[]; close: () => void } {
+  const guards: RequestHandler[] = [];
+  const { auth } = config;
+  if (auth.mode === 'jwt') {
+    const verify = createTokenVerifier({
+      // the schema refuses jwt mode without these three
+      jwksUrl: new URL(auth.jwksUrl!),
+      issuer: auth.issuer!,
+      audience: auth.audience!,
+      algorithms: auth.algorithms,
+      clockToleranceSec: auth.clockToleranceS,
+      refetchCooldownMs: auth.jwksCooldownMs,
+      keySetMaxAgeMs: auth.jwksMaxAgeMs,
+      fetchTimeoutMs: auth.jwksTimeoutMs,
+    });
+    guards.push(authenticate({ verify, readAnyScope: auth.readAnyScope }));
+  }
+  if (!(config.rateLimit.enabled ?? auth.mode === 'jwt')) return { guards, close: () => undefined };
+
+  const redis = new Redis(config.redis.url, {
+    // Nothing waits for a connection: the limiter fails open at once while Redis is away.
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    commandTimeout: config.redis.commandTimeoutMs,
+    connectTimeout: 2_000,
+    // Reconnect every second at most; the limiter is in use again as soon as Redis answers.
+    retryStrategy: (attempt) => Math.min(attempt * 200, 1_000),
+  });
+  let lastLogged = -Infinity;
+  redis.on('error', (error: Error) => {
+    // ioredis emits every failed reconnect; one line a minute says enough.
+    if (performance.now() - lastLogged < 60_000) return;
+    lastLogged = performance.now();
+    logger.warn('rate limit Redis unreachable; requests are not limited until it answers', {
+      error: error.message,
+    });
+  });
+  guards.push(
+    rateLimit({
+      redis,
+      points: config.rateLimit.points,
+      durationS: config.rateLimit.durationS,
+      keyBy: auth.mode === 'jwt' ? 'subject' : 'address',
+      unavailable: metrics.meter.createCounter('one.ratelimit.unavailable', {
+        description: 'Requests let through unlimited because the rate limit store (Redis) did not answer',
+      }),
+      logger,
+    }),
+  );
+  return { guards, close: () => redis.disconnect() };
 }
 
 /** What stop() leaves of shutdown.timeoutMs for the telemetry flush that runs after it. */

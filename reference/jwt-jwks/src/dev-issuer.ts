@@ -2,6 +2,10 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, SignJWT, type JWK, type JWTPayload, type CryptoKey } from 'jose';
 
+// One implementation, two places (like verifier.ts): the source is backend/pkg/auth/src/dev-issuer.ts
+// (service one's scenarios use it), reference/jwt-jwks/src/dev-issuer.ts a byte-identical copy;
+// backend/pkg/auth/test/unit/snippet-copy.test.ts fails when they differ.
+
 /**
  * A stand-in identity provider for tests and local runs: it generates keys, serves them as a JWKS
  * and signs tokens. Never use it in production; your IdP (Keycloak, Auth0, Entra ID, ...) does this.
@@ -32,7 +36,12 @@ interface SigningKey {
   jwk: JWK;
 }
 
-export async function startDevIssuer(options: { issuer: string; audience: string }): Promise<DevIssuer> {
+export async function startDevIssuer(options: {
+  issuer: string;
+  audience: string;
+  /** 0 (default): any free port. */
+  port?: number;
+}): Promise<DevIssuer> {
   const keys = new Map<string, SigningKey>();
   const published = new Set<string>();
   let fetchCount = 0;
@@ -46,7 +55,7 @@ export async function startDevIssuer(options: { issuer: string; audience: string
     const jwks = { keys: [...published].map((kid) => keys.get(kid)?.jwk) };
     res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(jwks));
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
 
   return {

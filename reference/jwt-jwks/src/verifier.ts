@@ -1,9 +1,33 @@
-import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
+// Bearer token verification against an identity provider's JWKS, with jose underneath.
+//
+// One implementation, two places: backend/pkg/auth/src/verifier.ts is the source (service one
+// uses it); reference/jwt-jwks/src/verifier.ts is a byte-identical copy so the snippet still stands
+// alone when copied out of the repository. backend/pkg/auth/test/unit/snippet-copy.test.ts fails
+// when the two differ: edit the pkg file, then `cp backend/pkg/auth/src/verifier.ts
+// reference/jwt-jwks/src/verifier.ts`.
+import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload, type JWTVerifyOptions } from 'jose';
 
-/** Only asymmetric algorithms: a verifier that also accepted HS256 could be fooled into using the
- * public key as an HMAC secret (algorithm confusion). `none` is never accepted by jwtVerify. */
-export const ALLOWED_ALGORITHMS = ['RS256', 'ES256'] as const;
-export type AllowedAlgorithm = (typeof ALLOWED_ALGORITHMS)[number];
+/**
+ * Only asymmetric algorithms can be allowed: a verifier that also accepted HS256 could be fooled
+ * into using the public key as an HMAC secret (algorithm confusion). `none` is never accepted by
+ * jwtVerify.
+ */
+export const ASYMMETRIC_ALGORITHMS = [
+  'RS256',
+  'RS384',
+  'RS512',
+  'PS256',
+  'PS384',
+  'PS512',
+  'ES256',
+  'ES384',
+  'ES512',
+  'EdDSA',
+  'Ed25519',
+] as const;
+export type AllowedAlgorithm = (typeof ASYMMETRIC_ALGORITHMS)[number];
+/** What most identity providers sign with; keep only what yours uses. */
+export const ALLOWED_ALGORITHMS: readonly AllowedAlgorithm[] = ['RS256', 'ES256'];
 
 export interface TokenVerifierOptions {
   jwksUrl: URL;
@@ -16,6 +40,8 @@ export interface TokenVerifierOptions {
   refetchCooldownMs?: number;
   /** How long a fetched key set is trusted before a verification refetches it anyway. */
   keySetMaxAgeMs?: number;
+  /** Bound of one JWKS fetch; past it the verification fails as `keys_unavailable`. */
+  fetchTimeoutMs?: number;
   /** Injected so tests (and replays) are deterministic. */
   now?: () => Date;
 }
@@ -29,26 +55,34 @@ export type VerificationResult =
 export type TokenVerifier = (token: string) => Promise<VerificationResult>;
 
 export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifier {
+  const algorithms = options.algorithms ?? ALLOWED_ALGORITHMS;
+  const symmetric = algorithms.filter((alg) => !(ASYMMETRIC_ALGORITHMS as readonly string[]).includes(alg));
+  if (symmetric.length > 0) throw new Error(`not an asymmetric JWS algorithm: ${symmetric.join(', ')}`);
   // jose caches the key set, picks the key by `kid` and refetches on an unknown `kid` at most once
   // per cooldown, so a flood of tokens with made-up kids cannot hammer the identity provider.
-  const keys: JWTVerifyGetKey = createRemoteJWKSet(options.jwksUrl, {
+  const keys = createRemoteJWKSet(options.jwksUrl, {
     cooldownDuration: options.refetchCooldownMs ?? 30_000,
     cacheMaxAge: options.keySetMaxAgeMs ?? 10 * 60_000,
-    timeoutDuration: 5_000,
+    timeoutDuration: options.fetchTimeoutMs ?? 5_000,
   });
-  const now = options.now ?? (() => new Date());
+  // Built once: the verification of every request reads the same options.
+  const verifyOptions: JWTVerifyOptions = {
+    issuer: options.issuer,
+    audience: options.audience,
+    algorithms: [...algorithms],
+    clockTolerance: options.clockToleranceSec ?? 30,
+    // A token without expiry would be valid forever; one without subject names nobody.
+    requiredClaims: ['exp', 'sub'],
+  };
+  const now = options.now;
 
   return async (token) => {
     try {
-      const { payload } = await jwtVerify(token, keys, {
-        issuer: options.issuer,
-        audience: options.audience,
-        algorithms: [...(options.algorithms ?? ALLOWED_ALGORITHMS)],
-        clockTolerance: options.clockToleranceSec ?? 30,
-        currentDate: now(),
-        // A token without expiry would be valid forever; refuse it.
-        requiredClaims: ['exp', 'sub'],
-      });
+      const { payload } = await jwtVerify(
+        token,
+        keys,
+        now === undefined ? verifyOptions : { ...verifyOptions, currentDate: now() },
+      );
       return { ok: true, payload };
     } catch (error) {
       return { ok: false, ...describeFailure(error) };
@@ -57,7 +91,7 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
 }
 
 function describeFailure(error: unknown): { reason: VerificationFailure; detail: string } {
-  if (error instanceof errors.JWKSTimeout || isFetchFailure(error)) {
+  if (error instanceof errors.JWKSTimeout || error instanceof errors.JWKSInvalid || isFetchFailure(error)) {
     return { reason: 'keys_unavailable', detail: 'The signing keys could not be fetched.' };
   }
   if (error instanceof errors.JWTExpired)

@@ -2,8 +2,10 @@ import assert from 'node:assert/strict';
 import { Then, When } from '@cucumber/cucumber';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import openapi from '../../openapi.json' with { type: 'json' };
+import corpus from '../../../../infra/faults/bad-input-corpus.json' with { type: 'json' };
 import { namedBody } from '../support/bodies.js';
 import type { OneWorld } from '../support/world.js';
+import { sendProtectedRequest } from './protection.steps.js';
 
 // The whole document is one schema resource, so responses validate against its own $refs.
 const DOCUMENT_ID = 'https://one.example/openapi.json';
@@ -23,6 +25,7 @@ Then('it is the committed OpenAPI 3.1 document', function (this: OneWorld) {
 });
 
 When(/^a client sends (.+)$/, async function (this: OneWorld, request: string) {
+  if (await sendProtectedRequest(this, request)) return;
   if (request === 'a GET for an unknown request id') {
     await this.send('/one/1');
     return;
@@ -45,14 +48,77 @@ Then(
       string,
       Record<string, { responses: Record<string, { content?: Record<string, unknown> }> }>
     >;
-    const documented = paths[path]?.[method.toLowerCase()]?.responses[status];
-    assert.ok(documented, `${method} ${path} documents ${status}`);
+    const listed = paths[path]?.[method.toLowerCase()]?.responses[status] as
+      { $ref?: string; content?: Record<string, unknown> } | undefined;
+    assert.ok(listed, `${method} ${path} documents ${status}`);
+    // Shared answers (401, 429) live in components/responses and are referenced.
+    const responsePointer =
+      listed.$ref?.slice(1) ??
+      `/paths/${path.replaceAll('~', '~0').replaceAll('/', '~1')}/${method.toLowerCase()}/responses/${status}`;
+    const documented = (listed.$ref ? resolve(listed.$ref) : listed) as { content?: Record<string, unknown> };
     const mediaType = (answer.headers.get('content-type') ?? '').split(';')[0]!;
     assert.ok(documented.content?.[mediaType], `${status} documented as ${mediaType}`);
-    const pointer = `#/paths/${path.replaceAll('~', '~0').replaceAll('/', '~1')}/${method.toLowerCase()}/responses/${status}/content/${mediaType.replaceAll('/', '~1')}/schema`;
+    const pointer = `#${responsePointer}/content/${mediaType.replaceAll('/', '~1')}/schema`;
     const validate = ajv.getSchema(`${DOCUMENT_ID}${pointer}`);
     assert.ok(validate, `schema at ${pointer}`);
     assert.ok(validate(answer.body), JSON.stringify(validate.errors));
     if (Number(status) === 201) assert.match(answer.headers.get('location') ?? '', /^\/one\/\d+$/);
   },
 );
+
+/** A local JSON Pointer ref (#/components/...) into the document. */
+function resolve(ref: string): unknown {
+  return ref
+    .slice(2)
+    .split('/')
+    .reduce<unknown>((node, segment) => (node as Record<string, unknown>)[segment], openapi);
+}
+
+const validateNewRequest = ajv.getSchema(`${DOCUMENT_ID}#/components/schemas/NewRequest`)!;
+
+Then(
+  'every JSON body of the bad-input corpus is invalid against the request schema',
+  function (this: OneWorld) {
+    let checked = 0;
+    const cases = corpus.cases as {
+      name: string;
+      body?: string;
+      contentType: string | null;
+      headers?: object;
+    }[];
+    for (const corpusCase of cases) {
+      // Refused for their headers (media type, encoding, length), not for the body: not the schema's job.
+      if (
+        corpusCase.body === undefined ||
+        corpusCase.contentType !== 'application/json' ||
+        corpusCase.headers
+      )
+        continue;
+      let body: unknown;
+      try {
+        body = JSON.parse(
+          corpusCase.body.replace(/\{\{(.+?)\*(\d+)\}\}/gu, (_m, text: string, count: string) =>
+            text.repeat(Number(count)),
+          ),
+        );
+      } catch {
+        continue; // not JSON: the schema is not asked
+      }
+      checked += 1;
+      assert.equal(validateNewRequest(body), false, `the schema allows the corpus case "${corpusCase.name}"`);
+    }
+    assert.ok(checked > 20, `only ${checked} JSON bodies in the corpus`);
+  },
+);
+
+When(/^a client posts a body the schema allows: (.+)$/, async function (this: OneWorld, name: string) {
+  const body = { ...this.fixture(), ...SCHEMA_EDGES[name] };
+  assert.ok(validateNewRequest(body), JSON.stringify(validateNewRequest.errors));
+  await this.postJson(JSON.stringify(body));
+});
+
+const SCHEMA_EDGES: Record<string, Record<string, unknown>> = {
+  'a prompt of 4,000 emoji': { prompt: '😀'.repeat(4_000) },
+  'a key of 128 characters outside the BMP': { data: [{ key: '𝄞'.repeat(128), value: '' }] },
+  'a prompt with a tab and a newline': { prompt: 'line one\n\tline two' },
+};

@@ -20,6 +20,11 @@ export interface ServiceOverrides {
   databaseUrl?: string;
   kafkaBrokers?: string[];
   drainDelayMs?: number;
+  /** API protection (config keys auth, redis, rateLimit, cors); the shared instance leaves it off. */
+  auth?: Record<string, unknown>;
+  redisUrl?: string;
+  rateLimit?: Record<string, unknown>;
+  cors?: Record<string, unknown>;
 }
 
 export type TestInstance = RunningService & { resultsGroupId: string };
@@ -41,6 +46,11 @@ export async function startOne(overrides: ServiceOverrides = {}): Promise<TestIn
     nodeId: Math.floor(Math.random() * 1024),
     // No drain delay unless a scenario is about it: nothing routes to a test instance by readiness.
     shutdown: { timeoutMs: 10_000, drainDelayMs: overrides.drainDelayMs ?? 0 },
+    auth: overrides.auth ?? { mode: 'none' },
+    redis: { url: overrides.redisUrl ?? infrastructure.redisUrl },
+    // Off unless a scenario is about it: every scenario posts from 127.0.0.1, one shared address.
+    rateLimit: overrides.rateLimit ?? { enabled: false },
+    cors: overrides.cors ?? {},
   });
   const service = await startService({
     config,

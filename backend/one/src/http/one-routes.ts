@@ -6,6 +6,7 @@ import type { OneMetrics } from '../metrics.js';
 import type { AcceptRequest } from '../requests/accept-request.js';
 import { newRequestSchema } from '../requests/new-request.js';
 import type { RequestStore, StoredRequest } from '../requests/request-store.js';
+import type { Principal } from './authentication.js';
 import { fieldErrors } from './field-errors.js';
 import { methodNotAllowed } from './fallbacks.js';
 import { ProblemTypes, sendProblem } from './problem.js';
@@ -40,6 +41,11 @@ export function oneRoutes({ accept, requests, metrics, bodyLimitBytes }: OneRout
           );
           return;
         }
+        const principal = res.locals.principal;
+        if (principal !== undefined && parsed.data.user_id !== principal.subject) {
+          sendProblem(res, ProblemTypes.forbidden, 'user_id must be the subject of your token.');
+          return;
+        }
         const { requestId } = await accept(parsed.data);
         res.locals.logger.info('request accepted', { request_id: requestId });
         res.status(201).location(`/one/${requestId}`).json({ request_id: requestId });
@@ -56,7 +62,8 @@ export function oneRoutes({ accept, requests, metrics, bodyLimitBytes }: OneRout
         return;
       }
       const request = await requests.find(id);
-      if (!request) {
+      // Another user's request answers exactly like a missing one: a 403 would confirm it exists.
+      if (!request || !mayRead(res.locals.principal, request)) {
         sendProblem(res, ProblemTypes.notFound, 'No request with this id.');
         return;
       }
@@ -65,6 +72,11 @@ export function oneRoutes({ accept, requests, metrics, bodyLimitBytes }: OneRout
     .all(methodNotAllowed('GET', 'HEAD'));
 
   return router;
+}
+
+/** No principal: `none` mode, everyone reads everything. */
+function mayRead(principal: Principal | undefined, request: StoredRequest): boolean {
+  return principal === undefined || principal.readsAny || principal.subject === request.userId;
 }
 
 export function toRequestView(request: StoredRequest) {

@@ -17,10 +17,13 @@ export const ProblemTypes = {
   malformedJson: { status: 400, type: 'urn:problem:one:malformed-json', title: 'Malformed JSON' },
   validationFailed: { status: 400, type: 'urn:problem:one:validation-failed', title: 'Invalid request body' },
   invalidRequestId: { status: 400, type: 'urn:problem:one:invalid-request-id', title: 'Invalid request id' },
+  unauthorized: { status: 401, type: 'about:blank', title: 'Unauthorized' },
+  forbidden: { status: 403, type: 'urn:problem:one:not-your-user', title: 'Forbidden' },
   notFound: { status: 404, type: 'about:blank', title: 'Not Found' },
   methodNotAllowed: { status: 405, type: 'about:blank', title: 'Method Not Allowed' },
   contentTooLarge: { status: 413, type: 'about:blank', title: 'Content Too Large' },
   unsupportedMediaType: { status: 415, type: 'about:blank', title: 'Unsupported Media Type' },
+  tooManyRequests: { status: 429, type: 'about:blank', title: 'Too Many Requests' },
   internal: { status: 500, type: 'about:blank', title: 'Internal Server Error' },
   unavailable: { status: 503, type: 'about:blank', title: 'Service Unavailable' },
 } as const satisfies Record<string, ProblemType>;
