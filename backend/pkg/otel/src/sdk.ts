@@ -5,7 +5,6 @@
 // statically imports nothing but config and this package, calls startTelemetry(), and only then
 // imports the application with a dynamic import(). Get this order wrong and spans silently vanish;
 // the end-to-end observability feature fails when they do.
-import { register } from 'node:module';
 import { metrics, type Meter } from '@opentelemetry/api';
 import { logs } from '@opentelemetry/api-logs';
 import { registerInstrumentations, type Instrumentation } from '@opentelemetry/instrumentation';
@@ -29,6 +28,7 @@ import {
 } from '@opentelemetry/sdk-metrics';
 import { BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
+import { register as registerEsmHooks } from 'import-in-the-middle/register-hooks.mjs';
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
 import type { Metrics } from './metrics.js';
 import { prometheusHandler } from './prometheus-text.js';
@@ -57,13 +57,14 @@ export interface Telemetry {
 }
 
 export function startTelemetry(options: TelemetryOptions): Telemetry {
-  // The ESM hook wraps modules so that instrumentations can patch them. Our own TypeScript sources
-  // (run from source with tsx in development and tests) are never instrumented, and on Node 24,
-  // which strips types itself, the hook would read them on its own and fail on their `.js`
-  // specifiers that only tsx maps to `.ts` (a warning on stderr per module). Compiled `.js` is unaffected.
-  register('@opentelemetry/instrumentation/hook.mjs', import.meta.url, {
-    data: { exclude: [/\.[cm]?ts$/] },
-  });
+  // The ESM hook wraps modules so that instrumentations can patch them. It runs in this thread
+  // (module.registerHooks), not in a loader worker thread (module.register): that thread was a
+  // second V8 isolate of ≈ 30 MiB RSS and a message round trip per module loaded
+  // (docs/benchmarks/levers.md). Our own TypeScript sources (run from source with tsx in
+  // development and tests) are never instrumented, and on Node 24, which strips types itself, the
+  // hook would read them on its own and fail on their `.js` specifiers that only tsx maps to `.ts`.
+  // Compiled `.js` is unaffected.
+  registerEsmHooks({ exclude: [/\.[cm]?ts$/] });
 
   const prometheus = new PrometheusExporter({ preventServerStart: true });
   const metricReaders: IMetricReader[] = [prometheus];
