@@ -20,7 +20,7 @@ import type {
 
 // Both rows in one statement: it is its own transaction (both commit or neither) and one round trip.
 // Used for a request on its own: when a group's statement fails on one row's values.
-const ACCEPT = `
+const ACCEPT = sql`
   WITH request AS (
     INSERT INTO requests (id, user_id, prompt, data, accepted_at, updated_at)
     VALUES ($1, $2, $3, $4::jsonb, $5, $5)
@@ -33,7 +33,7 @@ const ACCEPT = `
 // prepared once per connection. All rows commit or none.
 const ACCEPT_GROUP = {
   name: 'one-accept-group',
-  text: `
+  text: sql`
   WITH request AS (
     INSERT INTO requests (id, user_id, prompt, data, accepted_at, updated_at)
     SELECT id, user_id, prompt, data, accepted_at, accepted_at
@@ -44,6 +44,14 @@ const ACCEPT_GROUP = {
   SELECT * FROM unnest($6::bigint[], $1::bigint[], $7::text[], $8::text[], $9::jsonb[], $10::jsonb[],
                        $5::timestamptz[])`,
 };
+
+/**
+ * The statement on one line: its text is the `db.query.text` of every database span, and the
+ * indentation was a third of it.
+ */
+function sql(strings: TemplateStringsArray): string {
+  return strings.join('').replace(/\s+/g, ' ').trim();
+}
 
 /** One accepted request with its outbox message, as the statements take them. */
 interface AcceptRow {
@@ -62,7 +70,7 @@ export interface GroupCommitSettings {
 // request backwards (status-rules.ts decides which stored states an event may replace). The outer
 // SELECT sees the row as it was before the UPDATE, which is all it needs to tell a stale event (the
 // row exists) from an unknown id.
-const APPLY_RESULT = `
+const APPLY_RESULT = sql`
   WITH applied AS (
     UPDATE requests SET status = $2::"RequestStatus", attempts = $3, last_error = $4,
                         completed_at = $5, updated_at = $6
