@@ -70,9 +70,7 @@ export function createGroupCommit<T>({
         return;
       }
       // One row spoilt the statement: write each on its own, so each caller gets its own answer.
-      await Promise.all(
-        batch.map((pending) => writeOne(pending.item).then(pending.resolve, pending.reject)),
-      );
+      await Promise.all(batch.map((pending) => writeOne(pending.item).then(pending.resolve, pending.reject)));
     }
   }
 
