@@ -6,10 +6,11 @@ import { eventually, startOtlpReceiver } from '@pkg/testkit';
 
 const FIXTURE = fileURLToPath(new URL('../fixtures/instrumented-main.ts', import.meta.url));
 
-function runFixture(endpoint: string): Promise<number | null> {
+function runFixture(endpoint: string, env: Record<string, string> = {}): Promise<number | null> {
   const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', FIXTURE], {
     env: {
       ...process.env,
+      ...env,
       OTEL_EXPORTER_OTLP_ENDPOINT: endpoint,
       OTEL_BSP_SCHEDULE_DELAY: '50',
       OTEL_BLRP_SCHEDULE_DELAY: '50',
@@ -45,6 +46,24 @@ describe('startTelemetry under ESM', () => {
       assert.ok(log, 'the winston line was exported over OTLP');
       assert.equal(log.traceId, server.traceId);
       assert.ok(receiver.metricNames.has('fixture.hellos'), [...receiver.metricNames].join(', '));
+    } finally {
+      await receiver.close();
+    }
+  });
+
+  it('samples heads by the standard OTEL_TRACES_SAMPLER variables: ratio 0 exports no span, logs still flow', async () => {
+    const receiver = await startOtlpReceiver();
+    try {
+      const sampled = { OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: '0' };
+      assert.equal(await runFixture(receiver.endpoint, sampled), 0);
+      await eventually(() => receiver.logs.find((l) => l.body === 'saying hello'), {
+        message: 'the log record of the unsampled request',
+      });
+      assert.deepEqual(
+        receiver.spans.map((s) => s.name),
+        [],
+        'the root (the fetch) is not sampled, and the server span follows its parent',
+      );
     } finally {
       await receiver.close();
     }
