@@ -17,3 +17,7 @@ Feature: Accepting a request
     Then the answer is 201 with a request id and a Location header pointing at it
     And a message keyed by the request id arrives on one-request
     And the message's traceparent belongs to the caller's trace
+
+  Scenario: Requests accepted together are stored together, and a row PostgreSQL refuses fails alone
+    When three requests reach the store in the same moment, the second with a NUL byte PostgreSQL refuses
+    Then the first and the third are stored with their outbox messages, and only the second failed

@@ -33,6 +33,9 @@ export function createApp(deps: AppDependencies): Express {
   const app = express();
   app.disable('x-powered-by');
   if (deps.trustedProxyHops) app.set('trust proxy', deps.trustedProxyHops);
+  // No ETag: hashing every body cost ≈ 3 % of POST /one's CPU (docs/benchmarks/levers.md), and
+  // neither a 201 nor a request's changing status is worth a conditional GET.
+  app.set('etag', false);
   app.use(requestContext(deps.logger));
   app.use(httpMetrics(deps.metrics));
   app.use(securityHeaders());

@@ -1,9 +1,12 @@
 // Service one's requests in PostgreSQL. The two statements that run once per request — accepting
 // it and applying two's result — go straight to node-postgres: each is one parameterised SQL
 // statement, and Prisma's query layer around a raw statement cost about a fifth of one's CPU per
-// request under load (docs/benchmarks/analysis.md). Reads keep Prisma's typed client.
+// request under load (docs/benchmarks/analysis.md). Accepted requests are written in groups (one
+// statement for all the requests of an event-loop turn, group-commit.ts). Reads keep Prisma's
+// typed client.
 import type pg from 'pg';
 import type { PrismaClient } from '../generated/prisma/client.js';
+import { createGroupCommit, type GroupCommit } from './group-commit.js';
 import { replaceableBy } from '../results/status-rules.js';
 import type { ThreeResultEvent } from '../results/three-result-event.js';
 import type { DataItem } from './new-request.js';
@@ -16,7 +19,8 @@ import type {
 } from './request-store.js';
 
 // Both rows in one statement: it is its own transaction (both commit or neither) and one round trip.
-const ACCEPT = `
+// Used for a request on its own: when a group's statement fails on one row's values.
+const ACCEPT = sql`
   WITH request AS (
     INSERT INTO requests (id, user_id, prompt, data, accepted_at, updated_at)
     VALUES ($1, $2, $3, $4::jsonb, $5, $5)
@@ -25,11 +29,48 @@ const ACCEPT = `
   INSERT INTO outbox (id, request_id, topic, key, payload, headers, created_at)
   SELECT $6, id, $7, $8, $9::jsonb, $10::jsonb, $5 FROM request`;
 
+// The rows of a group in one statement, one array per column: the text never changes, so it is
+// prepared once per connection. All rows commit or none.
+const ACCEPT_GROUP = {
+  name: 'one-accept-group',
+  text: sql`
+  WITH request AS (
+    INSERT INTO requests (id, user_id, prompt, data, accepted_at, updated_at)
+    SELECT id, user_id, prompt, data, accepted_at, accepted_at
+    FROM unnest($1::bigint[], $2::text[], $3::text[], $4::jsonb[], $5::timestamptz[])
+      AS r(id, user_id, prompt, data, accepted_at)
+  )
+  INSERT INTO outbox (id, request_id, topic, key, payload, headers, created_at)
+  SELECT * FROM unnest($6::bigint[], $1::bigint[], $7::text[], $8::text[], $9::jsonb[], $10::jsonb[],
+                       $5::timestamptz[])`,
+};
+
+/**
+ * The statement on one line: its text is the `db.query.text` of every database span, and the
+ * indentation was a third of it.
+ */
+function sql(strings: TemplateStringsArray): string {
+  return strings.join('').replace(/\s+/g, ' ').trim();
+}
+
+/** One accepted request with its outbox message, as the statements take them. */
+interface AcceptRow {
+  request: NewRequestRow;
+  message: OutboxEntry;
+}
+
+export interface GroupCommitSettings {
+  /** Statements of accepted requests in flight at once; keep below the pool size. */
+  maxInFlight: number;
+  /** Requests per statement. */
+  maxBatchSize: number;
+}
+
 // Compare-and-set and the outcome in one statement: concurrent or repeated events cannot move a
 // request backwards (status-rules.ts decides which stored states an event may replace). The outer
 // SELECT sees the row as it was before the UPDATE, which is all it needs to tell a stale event (the
 // row exists) from an unknown id.
-const APPLY_RESULT = `
+const APPLY_RESULT = sql`
   WITH applied AS (
     UPDATE requests SET status = $2::"RequestStatus", attempts = $3, last_error = $4,
                         completed_at = $5, updated_at = $6
@@ -42,12 +83,45 @@ const APPLY_RESULT = `
     ELSE 'unknown' END AS outcome`;
 
 export class PostgresRequestStore implements RequestStore {
+  private readonly acceptGroup: GroupCommit<AcceptRow>;
+
   constructor(
     private readonly prisma: PrismaClient,
     private readonly pool: pg.Pool,
-  ) {}
+    groupCommit: GroupCommitSettings = { maxInFlight: 4, maxBatchSize: 200 },
+  ) {
+    this.acceptGroup = createGroupCommit<AcceptRow>({
+      writeBatch: (rows) => this.acceptAll(rows),
+      writeOne: (row) => this.acceptOne(row),
+      isItemError: isValueError,
+      ...groupCommit,
+    });
+  }
 
-  async accept(request: NewRequestRow, message: OutboxEntry): Promise<void> {
+  /** Resolves after the commit of the statement that carries this request. */
+  accept(request: NewRequestRow, message: OutboxEntry): Promise<void> {
+    return this.acceptGroup({ request, message });
+  }
+
+  private async acceptAll(rows: readonly AcceptRow[]): Promise<void> {
+    await this.pool.query({
+      ...ACCEPT_GROUP,
+      values: [
+        rows.map(({ request }) => request.id),
+        rows.map(({ request }) => request.userId),
+        rows.map(({ request }) => request.prompt),
+        rows.map(({ request }) => JSON.stringify(request.data)),
+        rows.map(({ request }) => request.acceptedAt),
+        rows.map(({ message }) => message.eventId),
+        rows.map(({ message }) => message.topic),
+        rows.map(({ message }) => message.key),
+        rows.map(({ message }) => JSON.stringify(message.payload)),
+        rows.map(({ message }) => JSON.stringify(message.headers)),
+      ],
+    });
+  }
+
+  private async acceptOne({ request, message }: AcceptRow): Promise<void> {
     await this.pool.query(ACCEPT, [
       request.id,
       request.userId,
@@ -96,9 +170,7 @@ export class PostgresRequestStore implements RequestStore {
       const { rows } = await applied;
       return rows[0]?.outcome ?? 'unknown';
     } catch (error) {
-      // SQLSTATE class 22 (data exception: out of range, bad encoding, ...) depends only on the
-      // values, so a retry fails the same way; anything else (connection, timeout) is worth retrying.
-      if (String((error as { code?: unknown }).code).startsWith('22')) return 'invalid';
+      if (isDataException(error)) return 'invalid';
       throw error;
     }
   }
@@ -106,4 +178,17 @@ export class PostgresRequestStore implements RequestStore {
   async ping(): Promise<void> {
     await this.pool.query('SELECT 1');
   }
+}
+
+/**
+ * SQLSTATE class 22 (data exception: out of range, bad encoding, ...) depends only on the values,
+ * so a retry fails the same way; anything else (connection, timeout) is worth retrying.
+ */
+function isDataException(error: unknown): boolean {
+  return String((error as { code?: unknown }).code).startsWith('22');
+}
+
+/** A data exception or an integrity violation (class 23): the values of some row, not the database. */
+function isValueError(error: unknown): boolean {
+  return isDataException(error) || String((error as { code?: unknown }).code).startsWith('23');
 }

@@ -72,8 +72,11 @@ function jsonLine(
         // Logging must never take the caller down; emit what we can and say why.
         line = { level, time, service, msg: 'log line could not be serialised', error: String(error) };
       }
-      // A new object, never the caller's: other transports see the redacted fields too.
-      return { ...line, level, message: line.msg, [LEVEL]: info[LEVEL], [MESSAGE]: JSON.stringify(line) };
+      // A new object, never the caller's: other transports (the OpenTelemetry one) see the redacted
+      // fields too, and only those: time, service and msg are the record's own timestamp, resource
+      // and body there, and repeating them as attributes was a third of each exported record.
+      const { time: _time, service: _service, msg, ...attributes } = line;
+      return { ...attributes, level, message: msg, [LEVEL]: info[LEVEL], [MESSAGE]: JSON.stringify(line) };
     },
   };
 }

@@ -5,27 +5,35 @@
 // statically imports nothing but config and this package, calls startTelemetry(), and only then
 // imports the application with a dynamic import(). Get this order wrong and spans silently vanish;
 // the end-to-end observability feature fails when they do.
-import { register } from 'node:module';
 import { metrics, type Meter } from '@opentelemetry/api';
-import {
-  getNodeAutoInstrumentations,
-  type InstrumentationConfigMap,
-} from '@opentelemetry/auto-instrumentations-node';
-import { ExpressLayerType } from '@opentelemetry/instrumentation-express';
+import { logs } from '@opentelemetry/api-logs';
+import { registerInstrumentations, type Instrumentation } from '@opentelemetry/instrumentation';
+import { ExpressInstrumentation, ExpressLayerType } from '@opentelemetry/instrumentation-express';
+import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
+import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
+import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
+import { WinstonInstrumentation } from '@opentelemetry/instrumentation-winston';
 import { OTLPLogExporter } from '@opentelemetry/exporter-logs-otlp-http';
 import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-http';
 import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import { resourceFromAttributes } from '@opentelemetry/resources';
-import { BatchLogRecordProcessor } from '@opentelemetry/sdk-logs';
+import {
+  defaultResource,
+  envDetector,
+  detectResources,
+  resourceFromAttributes,
+} from '@opentelemetry/resources';
+import { BatchLogRecordProcessor, LoggerProvider } from '@opentelemetry/sdk-logs';
 import {
   AggregationType,
+  MeterProvider,
   PeriodicExportingMetricReader,
   type IMetricReader,
   type ViewOptions,
 } from '@opentelemetry/sdk-metrics';
-import { NodeSDK } from '@opentelemetry/sdk-node';
 import { BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
+import { register as registerEsmHooks } from 'import-in-the-middle/register-hooks.mjs';
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
 import type { Metrics } from './metrics.js';
 import { prometheusHandler } from './prometheus-text.js';
@@ -54,13 +62,14 @@ export interface Telemetry {
 }
 
 export function startTelemetry(options: TelemetryOptions): Telemetry {
-  // The ESM hook wraps modules so that instrumentations can patch them. Our own TypeScript sources
-  // (run from source with tsx in development and tests) are never instrumented, and on Node 24,
-  // which strips types itself, the hook would read them on its own and fail on their `.js`
-  // specifiers that only tsx maps to `.ts` (a warning on stderr per module). Compiled `.js` is unaffected.
-  register('@opentelemetry/instrumentation/hook.mjs', import.meta.url, {
-    data: { exclude: [/\.[cm]?ts$/] },
-  });
+  // The ESM hook wraps modules so that instrumentations can patch them. It runs in this thread
+  // (module.registerHooks), not in a loader worker thread (module.register): that thread was a
+  // second V8 isolate of ≈ 30 MiB RSS and a message round trip per module loaded
+  // (docs/benchmarks/levers.md). Our own TypeScript sources (run from source with tsx in
+  // development and tests) are never instrumented, and on Node 24, which strips types itself, the
+  // hook would read them on its own and fail on their `.js` specifiers that only tsx maps to `.ts`.
+  // Compiled `.js` is unaffected.
+  registerEsmHooks({ exclude: [/\.[cm]?ts$/] });
 
   const prometheus = new PrometheusExporter({ preventServerStart: true });
   const metricReaders: IMetricReader[] = [prometheus];
@@ -73,25 +82,42 @@ export function startTelemetry(options: TelemetryOptions): Telemetry {
     );
   }
 
-  const sdk = new NodeSDK({
-    resource: resourceFromAttributes({
-      [ATTR_SERVICE_NAME]: options.serviceName,
-      [ATTR_SERVICE_VERSION]: options.serviceVersion,
-      'deployment.environment.name': options.environment,
-    }),
+  // Head sampling: the tracer provider reads the standard OTEL_TRACES_SAMPLER and
+  // OTEL_TRACES_SAMPLER_ARG (e.g. parentbased_traceidratio and 0.1); the default is
+  // parentbased_always_on, every trace whole (README: Sampling).
+  const resource = defaultResource()
+    .merge(detectResources({ detectors: [envDetector] }))
+    .merge(
+      resourceFromAttributes({
+        [ATTR_SERVICE_NAME]: options.serviceName,
+        [ATTR_SERVICE_VERSION]: options.serviceVersion,
+        'deployment.environment.name': options.environment,
+      }),
+    );
+  const tracerProvider = new NodeTracerProvider({
+    resource,
     spanProcessors: options.otlpEnabled ? [new BatchSpanProcessor(new OTLPTraceExporter())] : [],
-    logRecordProcessors: options.otlpEnabled
-      ? [new BatchLogRecordProcessor({ exporter: new OTLPLogExporter() })]
-      : [],
-    metricReaders,
-    views: VIEWS,
-    instrumentations: [getNodeAutoInstrumentations(INSTRUMENTATIONS)],
   });
-  sdk.start();
+  // Global tracer provider, AsyncLocalStorage context manager, W3C trace context + baggage propagator.
+  tracerProvider.register();
+  const meterProvider = new MeterProvider({ resource, readers: metricReaders, views: VIEWS });
+  metrics.setGlobalMeterProvider(meterProvider);
+  const loggerProvider = new LoggerProvider({
+    resource,
+    processors: options.otlpEnabled ? [new BatchLogRecordProcessor({ exporter: new OTLPLogExporter() })] : [],
+  });
+  logs.setGlobalLoggerProvider(loggerProvider);
+  registerInstrumentations({ instrumentations: instrumentations() });
 
   const meter: Meter = metrics.getMeter(options.serviceName, options.serviceVersion);
   let stopped: Promise<void> | undefined;
-  const shutdown = () => (stopped ??= bounded(sdk.shutdown(), options.flushTimeoutMs ?? 3_000));
+  const shutdown = () =>
+    (stopped ??= bounded(
+      Promise.all([tracerProvider.shutdown(), meterProvider.shutdown(), loggerProvider.shutdown()]).then(
+        () => undefined,
+      ),
+      options.flushTimeoutMs ?? 3_000,
+    ));
   return {
     metrics: {
       meter,
@@ -130,44 +156,43 @@ const VIEWS: ViewOptions[] = [
 ];
 
 /**
- * Which auto-instrumentations run, and why the others do not:
+ * The instrumentations the services use, each created explicitly, instead of
+ * @opentelemetry/auto-instrumentations-node's ~40 (README: Instrumentations, with the measurement):
+ * - http: the server span of each request and the propagation of `traceparent`. Health checks and
+ *   scrapes are not requests anyone wants traced.
+ * - express: no spans at all (every layer type ignored); it only hands the matched route to the
+ *   http server span (`POST /one`, `http.route`). A span per middleware or handler was ~8 spans per
+ *   POST /one and ~12% of its CPU in the benchmark, and says nothing the server span does not.
  * - pg, not Prisma: Prisma 7 with @prisma/adapter-pg sends every query through `pg`, so the pg spans
- *   are the database spans; Prisma's own instrumentation would add a second span per query.
+ *   are the database spans; Prisma's own instrumentation would add a second span per query. Only
+ *   under a parent span (the outbox sweep and the backlog gauge query every second, and a root trace
+ *   per poll would bury the requests' traces), and no pool spans (`pg-pool.connect` per query).
+ * - undici: the client spans of two's token and third-party calls (undici and fetch).
  * - winston: puts trace_id/span_id on every log line and sends the records over OTLP, so logs take
  *   exactly one path to the collector (no file tailing, no second transport).
- * - pg only under a parent span: the outbox sweep and the backlog gauge query every second, and a
- *   root trace per poll would bury the requests' traces.
- * - kafkajs: off. It parents spans on the active context, but an outbox batch carries rows of many
- *   requests and a batched consumer gets one span for many messages; @pkg/kafka's traceSendBatch and
- *   traceProcess make one span per message, parented on the trace the message carries.
- * - express: route handler spans only. A span per middleware (body parser, validation, metrics…)
- *   was ~8 spans per POST /one and ~12% of its CPU in the benchmark, and says little the server
- *   span and the handler span do not.
- * - fs, dns, net: one span per syscall drowns the trace of a request; off.
+ * - Not here: kafkajs (it parents spans on the active context, but an outbox batch carries rows of
+ *   many requests and a batched consumer gets one span for many messages; @pkg/kafka's
+ *   traceSendBatch and traceProcess make one span per message, parented on the trace the message
+ *   carries); fs, dns and net (one span per syscall drowns the trace of a request).
  */
-const INSTRUMENTATIONS: InstrumentationConfigMap = {
-  '@opentelemetry/instrumentation-fs': { enabled: false },
-  '@opentelemetry/instrumentation-dns': { enabled: false },
-  '@opentelemetry/instrumentation-net': { enabled: false },
-  '@opentelemetry/instrumentation-kafkajs': { enabled: false },
-  '@opentelemetry/instrumentation-pg': {
-    enabled: true,
-    enhancedDatabaseReporting: false,
-    requireParentSpan: true,
-  },
-  '@opentelemetry/instrumentation-http': {
-    enabled: true,
-    // Health checks and scrapes are not requests anyone wants traced.
-    ignoreIncomingRequestHook: (request: { url?: string }) =>
-      /^\/(healthz|readyz|metrics)\b/.test(request.url ?? ''),
-  },
-  '@opentelemetry/instrumentation-express': {
-    enabled: true,
-    ignoreLayersType: [ExpressLayerType.MIDDLEWARE, ExpressLayerType.ROUTER],
-  },
-  '@opentelemetry/instrumentation-winston': {
-    enabled: true,
-    disableLogSending: false,
-    disableLogCorrelation: false,
-  },
-};
+function instrumentations(): Instrumentation[] {
+  return [
+    new HttpInstrumentation({
+      ignoreIncomingRequestHook: (request) => /^\/(healthz|readyz|metrics)\b/.test(request.url ?? ''),
+    }),
+    new ExpressInstrumentation({
+      ignoreLayersType: [
+        ExpressLayerType.MIDDLEWARE,
+        ExpressLayerType.ROUTER,
+        ExpressLayerType.REQUEST_HANDLER,
+      ],
+    }),
+    new PgInstrumentation({
+      enhancedDatabaseReporting: false,
+      requireParentSpan: true,
+      ignoreConnectSpans: true,
+    }),
+    new UndiciInstrumentation(),
+    new WinstonInstrumentation({ disableLogSending: false, disableLogCorrelation: false }),
+  ];
+}
