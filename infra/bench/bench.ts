@@ -15,13 +15,13 @@ import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import kafkajs from 'kafkajs';
 import pg from 'pg';
 import { benchMarkdown, type BenchResult, type Counts, type PhaseResult } from './bench-report.js';
-import { startCpuMeter, SYSTEM_PARTS, type CpuSeconds } from './harness/cpu-usage.js';
+import { startCpuMeter } from './harness/cpu-usage.js';
+import { otlpPerUnit, perUnitMs, round2 } from './harness/figures.js';
 import { autocannonLoad, REQUEST_BODY, REQUEST_USER_ID, type LoadFigures } from './harness/load.js';
 import { describeMachine, describeVersions } from './harness/machine.js';
 import { startNodeProcess, type NodeProcess } from './harness/node-process.js';
 import { BENCH_DATA_DIR, BENCH_LOG_DIR, DOCS_BENCHMARKS } from './harness/paths.js';
 import { PORTS, withSystemUnderTest, type SystemUnderTest } from './harness/system-under-test.js';
-import type { StubSummary } from './harness/stub-third-party.js';
 import { runWrk } from './harness/wrk.js';
 
 const quick = process.env.BENCH_QUICK === '1';
@@ -379,26 +379,6 @@ function cpuMeter(system: SystemUnderTest, one: NodeProcess, two: NodeProcess | 
   }));
 }
 
-/** CPU milliseconds per unit, per part, plus the system's own total (one, two, PostgreSQL, Kafka, Redis). */
-function perUnitMs(seconds: CpuSeconds, units: number): CpuSeconds & { system: number } {
-  const per = (value: number) => round2((1_000 * value) / Math.max(1, units));
-  const each = Object.fromEntries(
-    Object.entries(seconds).map(([key, value]) => [key, per(value)]),
-  ) as CpuSeconds;
-  return { ...each, system: per(SYSTEM_PARTS.reduce((total, part) => total + seconds[part], 0)) };
-}
-
-function otlpPerUnit(before: StubSummary, after: StubSummary, units: number): Record<string, number> {
-  const signals = new Set([...Object.keys(before.otlp), ...Object.keys(after.otlp)]);
-  const perSignal = Object.fromEntries(
-    [...signals].map((signal) => [
-      signal,
-      Math.round(((after.otlp[signal]?.bytes ?? 0) - (before.otlp[signal]?.bytes ?? 0)) / Math.max(1, units)),
-    ]),
-  );
-  return { ...perSignal, total: Object.values(perSignal).reduce((total, bytes) => total + bytes, 0) };
-}
-
 function evaluateTargets(r: Omit<BenchResult, 'targets'>): BenchResult['targets'] {
   const a = r.accept;
   const p = r.pipeline;
@@ -449,10 +429,6 @@ function evaluateTargets(r: Omit<BenchResult, 'targets'>): BenchResult['targets'
 function loadAverage(): [number, number, number] {
   const [a = 0, b = 0, c = 0] = loadavg().map((value) => Number(value.toFixed(2)));
   return [a, b, c];
-}
-
-function round2(value: number): number {
-  return Number(value.toFixed(2));
 }
 
 function mib(bytes: number): number {

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { REQUEST_BODY } from '../../bench/harness/load.js';
+import { REQUEST_BODY, REQUEST_USER_ID } from '../../bench/harness/load.js';
 import { luaString, parseWrkOutput, wrkScript } from '../../bench/harness/wrk.js';
 
 /** What wrk prints with the harness's script: its own summary, then the done() hook's line. */
@@ -56,5 +57,15 @@ describe('wrkScript', () => {
     for (const text of [REQUEST_BODY, 'a"b\\c]]\n\u00e9\u{1F600}', ''])
       assert.equal(decode(luaString(text)), text);
     assert.match(luaString(REQUEST_BODY), /^"(\\\d{1,3})*"$/);
+  });
+});
+
+describe('REQUEST_BODY', () => {
+  it("is the body of the README's curl to POST /one, byte for byte", () => {
+    const readme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
+    const curl = /curl -i -X POST localhost:8099\/one[^\n]*\\\n\s*-d '([^']+)'/.exec(readme);
+    assert.ok(curl, "the README's Quick start has the curl");
+    assert.equal(REQUEST_BODY, curl[1]);
+    assert.equal((JSON.parse(REQUEST_BODY) as { user_id: string }).user_id, REQUEST_USER_ID);
   });
 });
