@@ -94,6 +94,13 @@ const countsLine = (name: string, p: PhaseResult) =>
     .map(([key, value]) => `${key} ${value}`)
     .join(', ')}; load average at the end ${p.loadAverageAtEnd.join(' / ')}`;
 
+function jwtLine(jwt: BenchResult['jwt']): string {
+  if (!jwt) return 'jwt variant not run (BENCH_JWT=0).';
+  if (jwt.enforced)
+    return `**jwt mode** costs one **${jwt.oneCpuMsPerRequestDelta} ms** of CPU per 201 over the accept phase (enforced: a POST without a token got 401; JWKS fetches: ${jwt.jwksFetches}).`;
+  return `**This build ignored the jwt keys** (a POST without a token was accepted; JWKS fetches: ${jwt.jwksFetches}): one's CPU per 201 differed by ${jwt.oneCpuMsPerRequestDelta} ms from the accept phase, which is the run-to-run spread, not the cost of jwt mode.`;
+}
+
 export function benchMarkdown(r: BenchResult): string {
   const [l1, l5, l15] = r.machine.loadAverageAtStart;
   const v = r.versions;
@@ -134,7 +141,7 @@ ${cpuRow('accept (per 201)', r.accept)}
 ${jwt ? cpuRow('accept, jwt mode (per 201)', jwt.phase) : ''}
 ${cpuRow('pipeline (per delivered)', r.pipeline)}
 
-${jwt ? `**jwt mode** costs one **${jwt.oneCpuMsPerRequestDelta} ms** of CPU per 201 over the accept phase (${jwt.enforced ? 'jwt mode enforced: a POST without a token got 401' : '**this build ignored the jwt keys**: a POST without a token was accepted, so the difference is noise'}; JWKS fetches: ${jwt.jwksFetches}).` : 'jwt variant not run (BENCH_JWT=0).'}
+${jwtLine(jwt)}
 
 OTLP bytes received by the sink per unit (as sent on the wire):
 

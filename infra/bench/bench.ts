@@ -419,9 +419,9 @@ function evaluateTargets(r: Omit<BenchResult, 'targets'>): BenchResult['targets'
       met: r.parameters.otlpExport && (p.otlpBytesPerUnit.total ?? Infinity) <= 3_000,
     },
     {
-      target: 'one token fetch per token lifetime (1 h)',
-      measured: `${r.tokenFetches}`,
-      met: r.tokenFetches === 1,
+      target: 'one token fetch per start of two per token lifetime (1 h)',
+      measured: `${r.tokenFetches} for ${r.twoStarts} starts`,
+      met: r.tokenFetches === r.twoStarts,
     },
   ];
 }
