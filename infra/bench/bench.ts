@@ -1,6 +1,6 @@
 // `make bench` / `make bench-quick` (BENCH_QUICK=1): brings up private PostgreSQL + Kafka, one,
-// two and the stub (third party, auth server, OTLP sink, JWKS), then measures with wrk, each phase
-// on its own:
+// two, the stub (third party, auth server, OTLP sink, JWKS) and Redis (issue 14 rate-limit counters,
+// limit out of reach), then measures with wrk, each phase on its own:
 //   sanity    an Express route without I/O (only to see that the generator is not the limit)
 //   accept    POST /one with the relay publishing and two stopped (consumers idle)
 //   jwt       the accept phase again with one in jwt mode (issue 14's keys), a Bearer token per request
@@ -64,6 +64,10 @@ const result = await withSystemUnderTest(
     otlp: parameters.otlpExport,
     serviceNodeFlags: parameters.serviceNodeFlags,
     fresh: true,
+    // issue 14 rate-limits POST /one per client address even without jwt: every phase runs with
+    // the limiter's counters in a private Redis and a limit wrk never reaches (ignored before 14).
+    redis: true,
+    oneEnv: { ONE_RATE_LIMIT__POINTS: '1000000000' },
   },
   async (system) => {
     const versions = await describeVersions(system.infra.postgresUrl);
@@ -92,7 +96,7 @@ const result = await withSystemUnderTest(
       let jwt: BenchResult['jwt'] = null;
       if (parameters.jwtVariant) {
         const headers = await prepareJwt(system);
-        log('jwt: one restarted in jwt mode (issue 14 keys), private Redis, a Bearer token per request');
+        log('jwt: one restarted in jwt mode (issue 14 keys), a Bearer token per request');
         await one.stop();
         one = await system.startOne(jwtEnv(system));
         // A fresh process: the priming load the first instance had, as extra warm-up.
@@ -342,11 +346,13 @@ async function prepareJwt(system: SystemUnderTest): Promise<Record<string, strin
     .setIssuedAt()
     .setExpirationTime('2h')
     .sign(privateKey);
-  await system.infra.startRedis();
   return { Authorization: `Bearer ${token}` };
 }
 
-/** issue 14's keys; a build that does not know them ignores them (unknown env keys are ignored). */
+/**
+ * issue 14's keys (the rate limit and Redis are set for every start of one, and repeated here so
+ * the jwt phase's configuration reads whole); a build that does not know them ignores them.
+ */
 function jwtEnv(system: SystemUnderTest): Record<string, string> {
   return {
     ONE_AUTH__MODE: 'jwt',

@@ -63,6 +63,13 @@ export interface SystemOptions {
   /** Directory for --cpu-prof output of one and two; no profiling when absent. */
   cpuProfileDir?: string;
   twoEnv?: Record<string, string>;
+  /** Extra ONE_* variables for every start of one. */
+  oneEnv?: Record<string, string>;
+  /**
+   * Start the private Redis with PostgreSQL and Kafka and give one its URL (`ONE_REDIS__URL`):
+   * one's rate limiter (issue 14) keeps its counters there; a build without it ignores the key.
+   */
+  redis?: boolean;
   /** Start from empty tables and topics (the bench: counts must see only this run's requests). */
   fresh?: boolean;
 }
@@ -99,7 +106,11 @@ export async function withSystemUnderTest<T>(
   process.once('SIGTERM', onSignal);
   try {
     if (options.fresh) await infra.emptyKafka();
-    await Promise.all([infra.startPostgres(), infra.startKafka()]);
+    await Promise.all([
+      infra.startPostgres(),
+      infra.startKafka(),
+      ...(options.redis ? [infra.startRedis()] : []),
+    ]);
     const build = options.build ?? 'dist';
     await prepareServices(infra, build, log);
     if (options.fresh) await infra.emptyDatabases();
@@ -128,6 +139,8 @@ export async function withSystemUnderTest<T>(
             KAFKA_BROKERS: infra.kafkaBrokers,
             ONE_HTTP__PORT: String(port),
             ...telemetryEnv('ONE'),
+            ...(options.redis ? { ONE_REDIS__URL: infra.redisUrl } : {}),
+            ...options.oneEnv,
             ...extraEnv,
           },
           logFile: `${BENCH_LOG_DIR}/${port === PORTS.one ? 'one' : `one-${port}`}.log`,
