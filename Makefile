@@ -287,12 +287,17 @@ else
 endif
 
 ##@ Performance and reliability
-.PHONY: bench bench-quick faults faults-quick
-bench: generate ## Benchmark on a private PostgreSQL (54339) + Kafka (19092) → docs/benchmarks/bench.{json,md}
+.PHONY: bench bench-quick bench-kafka-clients faults faults-quick
+bench: generate ## Benchmark with wrk on a private PostgreSQL (54339) + Kafka (19092): accept, jwt, pipeline → docs/benchmarks/bench.{json,md}
+	bash infra/bench/tools.sh
 	node --conditions=source --import tsx infra/bench/bench.ts
 
 bench-quick: generate ## The benchmark in about a minute → docs/benchmarks/bench-quick.{json,md}
+	bash infra/bench/tools.sh
 	BENCH_QUICK=1 node --conditions=source --import tsx infra/bench/bench.ts
+
+bench-kafka-clients: generate ## kafkajs versus @platformatic/kafka on the private broker → docs/benchmarks/kafka-clients.{json,md}
+	node --conditions=source --import tsx infra/bench/kafka-clients.ts
 
 faults: generate ## Failure drills (Kafka 30 s + 60 s, 1,000 x 55 KB through an outage, SIGTERM, two ones, poison results, two SIGKILL, PostgreSQL, flaky third party, third party and token server down 30 s, bad input) → docs/faults/
 	node --conditions=source --import tsx infra/faults/faults.ts

@@ -1,5 +1,6 @@
-// The ceiling: an Express route that parses JSON and answers like POST /one but does no I/O,
-// run as its own process like the service (`node --import tsx baseline-server.ts <port>`).
+// The sanity route: an Express route that parses JSON and answers like POST /one but does no I/O
+// (only to see that the load generator is not the limit; not a target), run as its own process
+// like the service (`node --import tsx baseline-server.ts <port>`).
 import express from 'express';
 
 const app = express();

@@ -1,5 +1,7 @@
 // Where the CPU went during a phase: each process of the system under test (PostgreSQL counted
-// with all its backends), the load generator, and whatever else the shared machine ran. On 2 shared
+// with all its backends), the load generator (wrk, a child of the harness: its CPU is read from the
+// harness's reaped-children time once it exited), the harness itself, and whatever else the shared
+// machine ran. On 2 shared
 // cores this tells "one is slow" apart from "one waited for a core", and CPU per request or message
 // is a figure that holds up when the load average moves.
 import { readdirSync, readFileSync } from 'node:fs';
@@ -14,12 +16,26 @@ export interface CpuSources {
   /** The postmaster's pid; its backends are its children. */
   postgres: number | undefined;
   kafka: number | undefined;
+  /** The private Redis of the jwt variant, when it runs. */
+  redis?: number | undefined;
 }
 
 export type CpuSeconds = Record<
-  'one' | 'two' | 'stub' | 'postgres' | 'kafka' | 'loadGenerator' | 'otherWork' | 'machine',
+  | 'one'
+  | 'two'
+  | 'stub'
+  | 'postgres'
+  | 'kafka'
+  | 'redis'
+  | 'loadGenerator'
+  | 'harness'
+  | 'otherWork'
+  | 'machine',
   number
 >;
+
+/** The parts of the system under test (not the stub, the generator or the harness). */
+export const SYSTEM_PARTS = ['one', 'two', 'postgres', 'kafka', 'redis'] as const;
 
 /** Starts counting; the returned function gives the CPU seconds each source used since. */
 export function startCpuMeter(sources: () => CpuSources): () => CpuSeconds {
@@ -32,7 +48,15 @@ export function startCpuMeter(sources: () => CpuSources): () => CpuSeconds {
         round(after[key as keyof CpuSeconds] - before[key as keyof CpuSeconds]),
       ]),
     ) as CpuSeconds;
-    const ours = used.one + used.two + used.stub + used.postgres + used.kafka + used.loadGenerator;
+    const ours =
+      used.one +
+      used.two +
+      used.stub +
+      used.postgres +
+      used.kafka +
+      used.redis +
+      used.loadGenerator +
+      used.harness;
     return { ...used, otherWork: round(Math.max(0, used.machine - ours)) };
   };
 }
@@ -45,7 +69,9 @@ function snapshot(sources: CpuSources): CpuSeconds {
     stub: processSeconds(sources.stub),
     postgres: sources.postgres === undefined ? 0 : withChildrenSeconds(sources.postgres),
     kafka: sources.kafka === undefined ? 0 : processSeconds(sources.kafka),
-    loadGenerator: (own.user + own.system) / 1e6,
+    redis: sources.redis === undefined ? 0 : processSeconds(sources.redis),
+    loadGenerator: reapedChildrenSeconds(),
+    harness: (own.user + own.system) / 1e6,
     otherWork: 0,
     machine: machineBusySeconds(),
   };
@@ -72,6 +98,15 @@ function withChildrenSeconds(pid: number): number {
     if (fields && Number(fields[1]) === pid) total += processSeconds(Number(entry));
   }
   return total;
+}
+
+/**
+ * CPU time of the harness's children that exited and were reaped (cutime + cstime of this
+ * process): wrk, started and awaited inside a phase, is all of it (services stop outside phases).
+ */
+function reapedChildrenSeconds(): number {
+  const own = statFields('/proc/self/stat');
+  return own ? (Number(own[13]) + Number(own[14])) / TICKS_PER_SECOND : 0;
 }
 
 /** Busy time of all cores (everything but idle and iowait), whoever used it. */

@@ -1,10 +1,12 @@
-// Load generation with autocannon (the same tool for the ceiling and for POST /one, so the ratio
-// compares like with like). Two shapes: as fast as N connections allow, and a fixed overall rate
-// that also records when each 201 arrived, to measure the time to the third-party call.
+// The request the harness sends (the README's curl, byte for byte) and the figures a load run
+// returns. wrk (harness/wrk.ts) generates the load; autocannon stays as the in-process Node
+// generator the harness used before, so `BENCH_LOAD_GENERATOR=autocannon` can show what sharing
+// the harness's event loop and the cores with a Node generator does to the figures.
 import autocannon from 'autocannon';
 
+/** The body of the README's `curl -X POST localhost:8099/one` (Quick start). */
 export const REQUEST_BODY = JSON.stringify({
-  user_id: 'bench-user',
+  user_id: 'old-usr-5',
   prompt: 'What is the value of k1?',
   data: [
     { key: 'k1', value: '15' },
@@ -12,11 +14,18 @@ export const REQUEST_BODY = JSON.stringify({
   ],
 });
 
+/** The user_id of REQUEST_BODY (the `sub` of the jwt variant's token). */
+export const REQUEST_USER_ID = 'old-usr-5';
+
 export interface LoadFigures {
   requestsPerSecond: number;
   latencyMs: { p50: number; p90: number; p99: number; max: number };
   totalRequests: number;
+  /** How long the generator ran, as it measured it. */
+  durationS: number;
+  /** Answers with a status ≥ 400. */
   non2xx: number;
+  /** Connect, read and write errors. */
   errors: number;
   timeouts: number;
 }
@@ -25,32 +34,19 @@ export interface LoadOptions {
   url: string;
   connections: number;
   durationS: number;
-  /** Requests per second over all connections; unlimited when absent. */
-  overallRate?: number;
-  /** Called for every 201 with its body and the wall-clock time it arrived. */
-  onCreated?: (body: string, at: number) => void;
+  body: string;
+  headers?: Record<string, string>;
 }
 
-export async function load(options: LoadOptions): Promise<LoadFigures> {
+/** autocannon in this process: the Node generator of the old harness, kept for the comparison. */
+export async function autocannonLoad(options: LoadOptions): Promise<LoadFigures> {
   const result = await autocannon({
     url: options.url,
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: REQUEST_BODY,
+    headers: { 'content-type': 'application/json', ...options.headers },
+    body: options.body,
     connections: options.connections,
     duration: options.durationS,
-    ...(options.overallRate ? { overallRate: options.overallRate } : {}),
-    ...(options.onCreated
-      ? {
-          requests: [
-            {
-              onResponse: (status: number, body: string) => {
-                if (status === 201) options.onCreated?.(body, performance.timeOrigin + performance.now());
-              },
-            },
-          ],
-        }
-      : {}),
   });
   return {
     requestsPerSecond: Math.round(result.requests.average),
@@ -61,16 +57,9 @@ export async function load(options: LoadOptions): Promise<LoadFigures> {
       max: result.latency.max,
     },
     totalRequests: result.requests.total,
+    durationS: result.duration,
     non2xx: result.non2xx,
     errors: result.errors,
     timeouts: result.timeouts,
   };
-}
-
-/** Percentile by nearest rank of an unsorted list (ms). */
-export function percentile(values: readonly number[], p: number): number {
-  if (values.length === 0) return Number.NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
-  return Number(sorted[rank]!.toFixed(1));
 }

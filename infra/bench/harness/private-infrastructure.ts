@@ -1,9 +1,10 @@
-// The harness's own PostgreSQL and Kafka, started natively by the same scripts as `make infra-up`
+// The harness's own PostgreSQL and Kafka (and, for the bench's jwt variant, Redis), started natively by the same scripts as `make infra-up`
 // but on other ports and with their own data dir: the shared instances other people's tests use
 // on 54329/9092 are never stopped, restarted or written to. Drills stop and start THESE.
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { promisify } from 'node:util';
+import pg from 'pg';
 import { REPO_ROOT } from './paths.js';
 
 const run = promisify(execFile);
@@ -13,6 +14,8 @@ export interface PrivateInfrastructureOptions {
   postgresPort: number;
   /** The KRaft controller listens on kafkaPort + 1. */
   kafkaPort: number;
+  /** Only started on demand (startRedis). */
+  redisPort?: number;
   log: (line: string) => void;
 }
 
@@ -20,13 +23,23 @@ export interface PrivateInfrastructure {
   postgresUrl: string;
   databaseUrl(name: 'one' | 'two'): string;
   kafkaBrokers: string;
+  redisUrl: string;
   startPostgres(): Promise<void>;
   stopPostgres(): Promise<void>;
   startKafka(): Promise<void>;
   stopKafka(): Promise<void>;
-  /** pids of the running postmaster and broker (undefined when down), for CPU accounting. */
-  pids(): { postgres: number | undefined; kafka: number | undefined };
-  /** Stops both; safe to call when either is already down. */
+  /** redis.sh up on redisPort (infra/native/redis.sh; installs redis-server when missing). */
+  startRedis(): Promise<void>;
+  /** pids of the running postmaster, broker and Redis (undefined when down), for CPU accounting. */
+  pids(): { postgres: number | undefined; kafka: number | undefined; redis: number | undefined };
+  /**
+   * Deletes Kafka's log dirs (stopping it first): the next start begins with empty topics and no
+   * consumer groups, so nothing an earlier run left in a topic is consumed by this one.
+   */
+  emptyKafka(): Promise<void>;
+  /** Empties every table of both services' databases but the migrations' bookkeeping. */
+  emptyDatabases(): Promise<void>;
+  /** Stops all of them; safe to call when any is already down. */
   stopAll(): Promise<void>;
 }
 
@@ -36,8 +49,10 @@ export function privateInfrastructure(options: PrivateInfrastructureOptions): Pr
     DATA_DIR: options.dataDir,
     POSTGRES_PORT: String(options.postgresPort),
     KAFKA_PORT: String(options.kafkaPort),
+    REDIS_PORT: String(options.redisPort ?? 16_379),
   };
-  const script = async (name: 'postgres' | 'kafka', action: 'up' | 'down') => {
+  let redisStarted = false;
+  const script = async (name: 'postgres' | 'kafka' | 'redis', action: 'up' | 'down' | 'purge') => {
     const { stdout } = await run('bash', [`${REPO_ROOT}infra/native/${name}.sh`, action], {
       env,
       timeout: 180_000,
@@ -49,6 +64,7 @@ export function privateInfrastructure(options: PrivateInfrastructureOptions): Pr
     postgresUrl,
     databaseUrl: (name) => `${postgresUrl}/${name}`,
     kafkaBrokers: `127.0.0.1:${options.kafkaPort}`,
+    redisUrl: `redis://127.0.0.1:${env.REDIS_PORT}`,
     startPostgres: () => script('postgres', 'up'),
     stopPostgres: () => script('postgres', 'down'),
     startKafka: async () => {
@@ -56,12 +72,40 @@ export function privateInfrastructure(options: PrivateInfrastructureOptions): Pr
       await script('kafka', 'up');
     },
     stopKafka: () => script('kafka', 'down'),
+    emptyKafka: async () => {
+      await script('kafka', 'down');
+      rmSync(`${options.dataDir}/kafka/log-dirs`, { recursive: true, force: true });
+    },
+    emptyDatabases: async () => {
+      for (const name of ['one', 'two'] as const) {
+        const client = new pg.Client({ connectionString: `${postgresUrl}/${name}` });
+        await client.connect();
+        try {
+          const { rows } = await client.query<{ tablename: string }>(
+            `SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> '_prisma_migrations'`,
+          );
+          if (rows.length > 0)
+            await client.query(`TRUNCATE ${rows.map((row) => `"${row.tablename}"`).join(', ')} CASCADE`);
+        } finally {
+          await client.end();
+        }
+      }
+    },
+    startRedis: async () => {
+      redisStarted = true;
+      await script('redis', 'up');
+    },
     pids: () => ({
       postgres: pidFrom(`${options.dataDir}/postgres/data/postmaster.pid`),
       kafka: pidFrom(`${options.dataDir}/kafka/kafka.pid`),
+      redis: redisStarted ? pidFrom(`${options.dataDir}/redis/redis.pid`) : undefined,
     }),
     stopAll: async () => {
-      const results = await Promise.allSettled([script('kafka', 'down'), script('postgres', 'down')]);
+      const results = await Promise.allSettled([
+        script('kafka', 'down'),
+        script('postgres', 'down'),
+        ...(redisStarted ? [script('redis', 'down')] : []),
+      ]);
       const failed = results.find((result) => result.status === 'rejected');
       if (failed) throw failed.reason;
     },

@@ -7,13 +7,26 @@
 //                           per Idempotency-Key with its time and status
 //   GET  /__calls         → what was recorded;  POST /__control {"failRate": 0.5} or
 //                           {"tokenMode": "ok"|"reset"|"429"} or {"threeDelayMs": 1500} → change behaviour
-//   POST /v1/traces|metrics|logs → 200 and nothing else: an OTLP/HTTP sink, so a bench with telemetry
-//                           export on pays the services' real export cost without a collector
+//   GET  /__summary       → the counts only (no per-key map): cheap enough to poll while draining
+//   POST /v1/traces|metrics|logs → 200: an OTLP/HTTP sink, so a bench with telemetry export on pays
+//                           the services' real export cost without a collector; the request bytes
+//                           of each signal are counted (the bench's OTLP bytes per request)
+//   GET  /.well-known/jwks.json → the JWKS set by POST /__control {"jwks": {...}} (404 before):
+//                           the issuer's keys for the bench's jwt variant
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { StubCalls } from './stub-third-party.js';
+import type { StubCalls, StubSummary } from './stub-third-party.js';
 
 const calls: StubCalls = { tokenFetches: 0, threeCalls: 0, byKey: {} };
+const summary: StubSummary = {
+  tokenFetches: 0,
+  threeCalls: 0,
+  distinctKeys: 0,
+  lastFirstCallAt: 0,
+  jwksFetches: 0,
+  otlp: {},
+};
+let jwks: unknown = undefined;
 let failRate = 0;
 /** The token endpoint's behaviour: answer, reset the connection, or answer 429 (a drill's outage). */
 let tokenMode: 'ok' | 'reset' | '429' = 'ok';
@@ -40,9 +53,15 @@ function recordThreeCall(request: IncomingMessage, response: ServerResponse) {
   const key = String(request.headers['idempotency-key'] ?? 'missing');
   const authorized = request.headers.authorization?.startsWith('Bearer ') === true;
   const status = !authorized ? 401 : nextRandom() < failRate ? 503 : 200;
-  const entry = (calls.byKey[key] ??= { calls: 0, ok: 0, firstCallAt: at, firstOkAt: null });
+  let entry = calls.byKey[key];
+  if (!entry) {
+    entry = calls.byKey[key] = { calls: 0, ok: 0, firstCallAt: at, firstOkAt: null };
+    summary.distinctKeys += 1;
+    summary.lastFirstCallAt = at;
+  }
   entry.calls += 1;
   calls.threeCalls += 1;
+  summary.threeCalls += 1;
   if (status === 200) {
     entry.ok += 1;
     entry.firstOkAt ??= at;
@@ -58,19 +77,33 @@ const server = createServer((request, response) => {
   request.on('end', () => {
     if (request.method === 'POST' && request.url === '/v2/oauth/token') {
       calls.tokenFetches += 1;
+      summary.tokenFetches += 1;
       if (tokenMode === 'reset') return void request.socket.destroy();
       if (tokenMode === '429') return answer(response, 429, { error: 'slow_down' });
       return answer(response, 200, { access_token: 'stub-token', token_type: 'Bearer', expires_in: 3600 });
     }
     if (request.method === 'POST' && request.url === '/three') return recordThreeCall(request, response);
-    if (request.method === 'POST' && request.url?.startsWith('/v1/')) return answer(response, 200, {});
+    if (request.method === 'POST' && request.url?.startsWith('/v1/')) {
+      const signal = (summary.otlp[request.url.slice('/v1/'.length)] ??= { requests: 0, bytes: 0 });
+      signal.requests += 1;
+      signal.bytes += chunks.reduce((total, chunk) => total + chunk.length, 0);
+      return answer(response, 200, {});
+    }
     if (request.method === 'GET' && request.url === '/__calls') return answer(response, 200, calls);
+    if (request.method === 'GET' && request.url === '/__summary') return answer(response, 200, summary);
+    if (request.method === 'GET' && request.url === '/.well-known/jwks.json') {
+      if (jwks === undefined) return answer(response, 404, { error: 'no JWKS set' });
+      summary.jwksFetches += 1;
+      return answer(response, 200, jwks);
+    }
     if (request.method === 'POST' && request.url === '/__control') {
       const control = JSON.parse(Buffer.concat(chunks).toString() || '{}') as {
         failRate?: number;
         tokenMode?: typeof tokenMode;
         threeDelayMs?: number;
+        jwks?: unknown;
       };
+      jwks = control.jwks ?? jwks;
       threeDelayMs = control.threeDelayMs ?? threeDelayMs;
       failRate = control.failRate ?? failRate;
       tokenMode = control.tokenMode ?? tokenMode;

@@ -16,10 +16,26 @@ export interface StubCalls {
   byKey: Record<string, KeyCalls>;
 }
 
+/** Counts without the per-key map (GET /__summary). */
+export interface StubSummary {
+  tokenFetches: number;
+  threeCalls: number;
+  /** Idempotency-Keys seen at /three: requests delivered at least once. */
+  distinctKeys: number;
+  /** When the newest key was first seen (same clock as firstCallAt); 0 before any call. */
+  lastFirstCallAt: number;
+  jwksFetches: number;
+  /** OTLP/HTTP export requests and request bytes (as sent: compressed when the exporter compresses), per signal. */
+  otlp: Record<string, { requests: number; bytes: number }>;
+}
+
 export interface StubThirdParty {
   url: string;
   process: NodeProcess;
   calls(): Promise<StubCalls>;
+  summary(): Promise<StubSummary>;
+  /** Serves this JWKS at /.well-known/jwks.json from now on. */
+  setJwks(jwks: unknown): Promise<void>;
   /** Fraction (0–1) of /three calls answered 503 from now on. */
   setFailRate(failRate: number): Promise<void>;
   /** The token endpoint from now on: answers, resets every connection, or answers 429. */
@@ -45,6 +61,8 @@ export async function startStubThirdParty({ port, logFile }: { port: number; log
     url,
     process,
     calls: async () => (await (await fetch(`${url}/__calls`)).json()) as StubCalls,
+    summary: async () => (await (await fetch(`${url}/__summary`)).json()) as StubSummary,
+    setJwks: (jwks) => control({ jwks }),
     setFailRate: (failRate) => control({ failRate }),
     setTokenMode: (tokenMode) => control({ tokenMode }),
     setThreeDelay: (threeDelayMs) => control({ threeDelayMs }),

@@ -24,6 +24,8 @@ export const PORTS = {
   baseline: benchPort('BASELINE', 18_198),
   /** A second instance of one, for the drill with two instances behind one database. */
   oneSecond: benchPort('ONE_SECOND', 18_200),
+  /** Redis, started only by the bench's jwt variant (one's rate limiter). */
+  redis: benchPort('REDIS', 16_379),
 } as const;
 
 function benchPort(name: string, fallback: number): number {
@@ -61,6 +63,15 @@ export interface SystemOptions {
   /** Directory for --cpu-prof output of one and two; no profiling when absent. */
   cpuProfileDir?: string;
   twoEnv?: Record<string, string>;
+  /** Extra ONE_* variables for every start of one. */
+  oneEnv?: Record<string, string>;
+  /**
+   * Start the private Redis with PostgreSQL and Kafka and give one its URL (`ONE_REDIS__URL`):
+   * one's rate limiter (issue 14) keeps its counters there; a build without it ignores the key.
+   */
+  redis?: boolean;
+  /** Start from empty tables and topics (the bench: counts must see only this run's requests). */
+  fresh?: boolean;
 }
 
 /**
@@ -76,6 +87,7 @@ export async function withSystemUnderTest<T>(
     dataDir: BENCH_DATA_DIR,
     postgresPort: PORTS.postgres,
     kafkaPort: PORTS.kafka,
+    redisPort: PORTS.redis,
     log,
   });
   const processes = new Set<NodeProcess>();
@@ -93,9 +105,15 @@ export async function withSystemUnderTest<T>(
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
-    await Promise.all([infra.startPostgres(), infra.startKafka()]);
+    if (options.fresh) await infra.emptyKafka();
+    await Promise.all([
+      infra.startPostgres(),
+      infra.startKafka(),
+      ...(options.redis ? [infra.startRedis()] : []),
+    ]);
     const build = options.build ?? 'dist';
     await prepareServices(infra, build, log);
+    if (options.fresh) await infra.emptyDatabases();
     const stub = await startStubThirdParty({ port: PORTS.stub, logFile: `${BENCH_LOG_DIR}/stub.log` });
     track(stub.process);
     const telemetryEnv = (prefix: 'ONE' | 'TWO') => ({
@@ -121,6 +139,8 @@ export async function withSystemUnderTest<T>(
             KAFKA_BROKERS: infra.kafkaBrokers,
             ONE_HTTP__PORT: String(port),
             ...telemetryEnv('ONE'),
+            ...(options.redis ? { ONE_REDIS__URL: infra.redisUrl } : {}),
+            ...options.oneEnv,
             ...extraEnv,
           },
           logFile: `${BENCH_LOG_DIR}/${port === PORTS.one ? 'one' : `one-${port}`}.log`,
