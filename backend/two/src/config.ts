@@ -48,7 +48,12 @@ export const twoConfigFields = z.object({
           results: z.string().default(Topics.threeResult),
         })
         .prefault({}),
-      fromBeginning: z.boolean().default(false),
+      /**
+       * Where a group without committed offsets starts: at the oldest retained message, so requests
+       * published before two's first start (or under a new group id) are delivered, not skipped.
+       * Already-delivered ones are recognised by the delivery store and not called again.
+       */
+      fromBeginning: z.boolean().default(true),
       partitionsConcurrently: z.number().int().positive().default(3),
       chunkSize: z.number().int().positive().default(500),
       /**

@@ -18,7 +18,7 @@ export const configSchema = z.strictObject({
       groupId: z.string().min(1).default('__name__'),
       topic: z.string().min(1).default('__name__-events'),
       /** A new consumer group starts at the oldest message instead of the next one. */
-      fromBeginning: z.boolean().default(false),
+      fromBeginning: z.boolean().default(true),
     })
     .prefault({}),
   shutdown: z
