@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import { trace } from '@opentelemetry/api';
 import { createAccessTokenClient } from '@pkg/accesstoken';
 import { createKafka } from '@pkg/kafka';
@@ -83,6 +85,8 @@ export async function startTwo(
       metrics: twoMetrics,
       tracer: trace.getTracer('two'),
       consumerGroup: config.kafka.groupId,
+      // A process is one lease owner: a restarted one waits for the leases its predecessor left.
+      lease: { owner: `${hostname()}/${randomUUID()}`, callBoundMs: 2 * config.three.timeoutMs },
     },
   });
   const lag = observeConsumerLag({
