@@ -17,6 +17,7 @@ import { postgresOutage } from './drills/postgres-outage.js';
 import { sigtermKafkaOutage } from './drills/sigterm-kafka-outage.js';
 import { twoCrash } from './drills/two-crash.js';
 import { twoInstances } from './drills/two-instances.js';
+import { scaleOutAndIn, slowCall } from './drills/two-rebalance.js';
 import { faultsMarkdown } from './faults-report.js';
 
 const quick = process.env.FAULTS_QUICK === '1';
@@ -48,6 +49,8 @@ const drills: [string, Drill][] = [
   [`third party down for ${quick ? 10 : 30} s`, thirdPartyDown],
   [`token server down for ${quick ? 10 : 30} s`, tokenServerDown],
   ['two killed with SIGKILL and restarted', twoCrash],
+  ['a call slower than the session timeout (two instances of two)', slowCall],
+  ['two scaled out and in under load', scaleOutAndIn],
   ['two instances of one behind one database', twoInstances],
   [`Kafka stopped for ${quick ? 10 : 30} s`, kafkaOutage],
   [`${quick ? 150 : 1_000} requests of 55 KB accepted while Kafka is stopped`, bigPayloadOutage],

@@ -93,6 +93,27 @@ When(
   },
 );
 
+/** Token requests WireMock had seen when the scenario's failing token answers were set up. */
+const tokenRequestsBefore = new WeakMap<World, number>();
+
+When(
+  'a client posts a request which the third party first answers 401, while the auth server answers {int} and then {int} before it issues a token',
+  async function (this: World, first: number, second: number) {
+    const { wiremock, one } = stackOf(this);
+    const userId = uniqueId('usr');
+    // The 401 makes two drop its cached token; the fresh one takes the auth server two failures.
+    tokenRequestsBefore.set(this, await wiremock.tokenRequests());
+    await wiremock.failTokenRequests([first, second]);
+    await wiremock.answerThreeFor(userId, [401, 200]);
+    await postRequest(this, one.url, userId);
+  },
+);
+
+Then('the auth server was asked for a token {int} times for it', async function (this: World, times: number) {
+  const asked = (await stackOf(this).wiremock.tokenRequests()) - tokenRequestsBefore.get(this)!;
+  assert.equal(asked, times, 'token requests: both failures were met, then one token issued');
+});
+
 Then(
   "WireMock's \\/three is called with the request id as the Idempotency-Key",
   async function (this: World) {

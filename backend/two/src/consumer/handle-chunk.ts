@@ -90,7 +90,9 @@ export async function handleChunk(
       const requestId = sameRequest[0]!.request.request_id;
       const claimed = records.get(requestId);
       let record: DeliveryRecord | undefined = claimed;
-      if (claimed && !claimed.leased && claimed.status !== 'DELIVERED') {
+      // No row: another instance inserted it in the same moment (its row was not in this claim's
+      // snapshot), so that instance holds the lease.
+      if (!claimed?.leased && claimed?.status !== 'DELIVERED') {
         deps.logger.info('another instance is delivering this request; waiting for its lease to end', {
           request_id: requestId,
         });

@@ -47,7 +47,8 @@ export interface Lease {
 export interface DeliveryStore {
   /**
    * Records first sight of each id (status PENDING), takes the lease of every id it can (see `Lease`)
-   * and returns every id's current row.
+   * and returns every id's current row — but for an id another instance inserted concurrently,
+   * which has no entry: that instance holds its lease.
    */
   claim(requestIds: readonly string[], seenAt: Date, lease: Lease): Promise<Map<string, ClaimedDelivery>>;
   /** Extends the owner's leases; returns the ids it still held (a lease taken over after it expired is not). */

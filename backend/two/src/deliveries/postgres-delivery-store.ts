@@ -26,7 +26,9 @@ const RECORD_FIELDS = {
 // ON CONFLICT DO UPDATE locks the row and checks its WHERE against the latest committed version, so
 // two instances claiming one id at once cannot both get its lease. The second SELECT sees the table
 // as it was before this statement (one snapshot per statement): it returns only the ids the upsert
-// did not, each once. Ids are locked in order, so two overlapping claims cannot deadlock.
+// did not, each once — except an id another instance inserted while this statement ran: its row is
+// in neither part, and the caller takes it as leased by that instance. Ids are locked in order, so
+// two overlapping claims cannot deadlock.
 const CLAIM = `
   WITH leased AS (
     INSERT INTO "delivery" ("request_id", "first_seen_at", "updated_at", "lease_owner", "lease_until")

@@ -220,6 +220,26 @@ describe('handleChunk with another instance delivering the same request (leases)
     assert.equal(leasedTo.size, 0, 'no lease is left behind');
   });
 
+  it('waits too when its claim did not see the row: another instance inserted it in the same moment', async () => {
+    const { store, table, leasedTo } = memoryStore([], new Map([['101', 'other-instance']]));
+    const claim = store.claim.bind(store);
+    let first = true;
+    store.claim = async (ids, seenAt, lease) => {
+      const claimed = await claim(ids, seenAt, lease);
+      if (first) claimed.delete('101'); // that row was not in this statement's snapshot
+      first = false;
+      return claimed;
+    };
+    const { handlerDeps, delivered } = deps(store);
+    const handling = handleChunk(handlerDeps, [message('101')]);
+    setTimeout(() => {
+      table.set('101', { requestId: '101', status: 'DELIVERED', attempts: 1, deliveredAt: NOW });
+      leasedTo.delete('101');
+    }, 300);
+    await handling;
+    assert.deepEqual(delivered, []);
+  });
+
   it('delivers the request itself once the other lease ended without a delivery', async () => {
     const { store, leasedTo } = memoryStore([], new Map([['101', 'other-instance']]));
     const { handlerDeps, delivered } = deps(store);
