@@ -57,13 +57,24 @@ export async function startTwo(
     retry: { maxAttempts: config.auth.maxAttempts },
     onFetch: ({ outcome }) => twoMetrics.tokenFetched(outcome),
   });
+  // Every waiting delivery pauses again and again during an outage: one line per reason per 10 s.
+  const lastPauseLog = new Map<string, number>();
+  const pauseLog = (reason: string, error: string) => {
+    const now = performance.now();
+    if (now - (lastPauseLog.get(reason) ?? -Infinity) < 10_000) return;
+    lastPauseLog.set(reason, now);
+    logger.warn('deliveries paused: waiting for an outage to pass', { reason, error });
+  };
   const three = timedThreeClient(createThreeClient(config.three), twoMetrics);
   const delivery = createThreeDelivery({
     three,
     tokens,
     policy: config.three,
     onRetry: twoMetrics.retried,
-    onPause: twoMetrics.deliveryPaused,
+    onPause: (reason, error) => {
+      twoMetrics.deliveryPaused(reason);
+      pauseLog(reason, error);
+    },
   });
   const kafka = createKafka({ brokers: config.kafka.brokers, clientId: config.kafka.clientId, logger });
   const producer = kafka.producer({
