@@ -125,7 +125,9 @@ export async function startService({
       }),
     isStopping: () => shuttingDown,
     onRestart: (error) =>
-      logger.error('three-result consumer stopped after a crash; starting a new one', { error: error.message }),
+      logger.error('three-result consumer stopped after a crash; starting a new one', {
+        error: error.message,
+      }),
     onStartFailed: (error) =>
       logger.warn('three-result consumer start failed; retrying', { error: error.message }),
   });

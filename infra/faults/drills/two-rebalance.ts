@@ -22,7 +22,7 @@ const secondTwoUrl = `http://127.0.0.1:${PORTS.twoSecond}`;
 function groupJoins(): number {
   let joins = 0;
   for (const file of [`${BENCH_LOG_DIR}/two.log`, `${BENCH_LOG_DIR}/two-${PORTS.twoSecond}.log`]) {
-    let text = '';
+    let text: string;
     try {
       text = readFileSync(file, 'utf8');
     } catch {

@@ -93,14 +93,11 @@ Then(
   },
 );
 
-Then(
-  'no instance rejoined the consumer group since the request was published',
-  function (this: TwoWorld) {
-    // Without heartbeats during the chunk the member in the slow call is evicted after the session
-    // timeout: the group rebalances and both members join again.
-    assert.equal(joins(this), joinsAtPublish.get(this), 'joins since the request was published');
-  },
-);
+Then('no instance rejoined the consumer group since the request was published', function (this: TwoWorld) {
+  // Without heartbeats during the chunk the member in the slow call is evicted after the session
+  // timeout: the group rebalances and both members join again.
+  assert.equal(joins(this), joinsAtPublish.get(this), 'joins since the request was published');
+});
 
 Then("one instance waited for the other's lease instead of calling", async function (this: TwoWorld) {
   await eventually(() => this.logLines.some((line) => line.includes(WAITED)), {
@@ -122,9 +119,11 @@ Then('the third party was called for it only after the lease had expired', async
 Then('no lease is left on the request', async function (this: TwoWorld) {
   await eventually(
     async () => {
-      const { rows } = await query(this, 'SELECT lease_owner, lease_until FROM delivery WHERE request_id = $1', [
-        this.lastRequestId,
-      ]);
+      const { rows } = await query(
+        this,
+        'SELECT lease_owner, lease_until FROM delivery WHERE request_id = $1',
+        [this.lastRequestId],
+      );
       assert.deepEqual(rows[0], { lease_owner: null, lease_until: null });
       return true;
     },

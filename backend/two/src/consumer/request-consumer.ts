@@ -1,4 +1,11 @@
-import { restartingConsumer, traceSendBatch, type Consumer, type Kafka, type Message, type Producer } from '@pkg/kafka';
+import {
+  restartingConsumer,
+  traceSendBatch,
+  type Consumer,
+  type Kafka,
+  type Message,
+  type Producer,
+} from '@pkg/kafka';
 import type { Logger } from '@pkg/logger';
 import { handleChunk, type ChunkHandlerDeps, type IncomingMessage } from './handle-chunk.js';
 import { byteBoundedBatches, type Outgoing } from './outgoing.js';
@@ -127,8 +134,11 @@ export function createRequestConsumer(options: RequestConsumerOptions): RequestC
     start: run,
     isStopping: () => stopping.signal.aborted,
     onRestart: (error) =>
-      logger.error('the request consumer stopped after a crash; starting a new one', { error: error.message }),
-    onStartFailed: (error) => logger.warn('starting a new request consumer failed; retrying', { error: error.message }),
+      logger.error('the request consumer stopped after a crash; starting a new one', {
+        error: error.message,
+      }),
+    onStartFailed: (error) =>
+      logger.warn('starting a new request consumer failed; retrying', { error: error.message }),
   });
 
   return {

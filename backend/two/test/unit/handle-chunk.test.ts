@@ -42,7 +42,8 @@ function memoryStore(rows: DeliveryRecord[] = [], leasedTo = new Map<string, str
     },
     async finish(deliveries, owner) {
       finished.push(...deliveries);
-      for (const { requestId } of deliveries) if (leasedTo.get(requestId) === owner) leasedTo.delete(requestId);
+      for (const { requestId } of deliveries)
+        if (leasedTo.get(requestId) === owner) leasedTo.delete(requestId);
     },
     find: async (id) => table.get(id),
     ping: async () => {},
@@ -278,7 +279,9 @@ describe('handleChunk with another instance delivering the same request (leases)
         throw new Error('the signal was not passed on');
       },
     };
-    await assert.rejects(handleChunk(handlerDeps, [message('101')], controller.signal), { name: 'AbortError' });
+    await assert.rejects(handleChunk(handlerDeps, [message('101')], controller.signal), {
+      name: 'AbortError',
+    });
     assert.equal(leasedTo.size, 0);
   });
 });

@@ -14,12 +14,17 @@ function fakeConsumer(name: string, log: string[]) {
       log.push(`${name} disconnected`);
     },
     crash: (restart: boolean) =>
-      emitter.emit('consumer.crash', { payload: { error: new Error('Failed to find group coordinator'), restart } }),
+      emitter.emit('consumer.crash', {
+        payload: { error: new Error('Failed to find group coordinator'), restart },
+      }),
   };
   return consumer as unknown as Consumer & { crash(restart: boolean): void };
 }
 
-function setup({ failStarts = 0, stopping = (): boolean => false }: { failStarts?: number; stopping?: () => boolean } = {}) {
+function setup({
+  failStarts = 0,
+  stopping = (): boolean => false,
+}: { failStarts?: number; stopping?: () => boolean } = {}) {
   const log: string[] = [];
   const made: (Consumer & { crash(restart: boolean): void })[] = [];
   let failures = failStarts;
@@ -77,7 +82,12 @@ describe('restartingConsumer', () => {
     made[0]!.crash(false);
     await settle();
     assert.equal(made.length, 4);
-    assert.deepEqual(log.slice(-4), ['consumer 3 failed to start', 'start failed', 'consumer 3 disconnected', 'consumer 4 started']);
+    assert.deepEqual(log.slice(-4), [
+      'consumer 3 failed to start',
+      'start failed',
+      'consumer 3 disconnected',
+      'consumer 4 started',
+    ]);
     assert.equal(kept.current, made[3]);
   });
 
