@@ -124,9 +124,12 @@ export async function startTwo(
   try {
     await store.ping(); // fails fast on a wrong database URL, and opens the pool before traffic
     await producer.connect();
-    await consumer.start();
+    // Before the consumer: /readyz turns 200 as soon as the group is joined, and two_consumer_lag
+    // must be there by then (its first refresh would otherwise come after).
     await lag.start();
+    await consumer.start();
   } catch (error) {
+    await lag.stop();
     await producer.disconnect().catch(() => undefined);
     await closeAll();
     throw error;

@@ -72,7 +72,7 @@ const SESSION_TIMEOUT_MS = 6_000;
 const SLOW_ANSWER_MS = 9_000;
 
 export const slowCall: Drill = async (context) => {
-  const { system, quick, log } = context;
+  const { system, log } = context; // make faults only (about a minute), so no quick variant
   let second: NodeProcess | undefined;
   try {
     // The broker's minimum session timeout; a call may take up to 2 × 12 s; a stop waits for one.
@@ -86,7 +86,7 @@ export const slowCall: Drill = async (context) => {
     const joinsBefore = groupJoins();
     log(`two instances, session timeout ${SESSION_TIMEOUT_MS} ms; /three answers ${SLOW_ANSWER_MS} ms late`);
     const load = steadyLoad(system.oneUrl, 10);
-    await pause(quick ? 4_000 : 10_000);
+    await pause(10_000);
     const ids = acceptedIds(await load.stop());
     // Every call of the load is in flight for 9 s, past the session timeout: wait them out.
     await pause(SLOW_ANSWER_MS + SESSION_TIMEOUT_MS);
@@ -114,14 +114,16 @@ interface InstanceProbes {
   probes: number;
   notReady: number;
   lagUnreadable: number;
+  /** Seconds into the drill of each failed probe, with what failed. */
+  failures: string[];
 }
 
 export const scaleOutAndIn: Drill = async (context) => {
   const { system, quick, log } = context;
   const step = quick ? 6_000 : 15_000;
   const probes = {
-    first: { probes: 0, notReady: 0, lagUnreadable: 0 },
-    second: { probes: 0, notReady: 0, lagUnreadable: 0 },
+    first: { probes: 0, notReady: 0, lagUnreadable: 0, failures: [] as string[] },
+    second: { probes: 0, notReady: 0, lagUnreadable: 0, failures: [] as string[] },
   };
   let second: NodeProcess | undefined;
   let secondUp = false;
@@ -132,7 +134,12 @@ export const scaleOutAndIn: Drill = async (context) => {
     into.probes += 1;
     if (!isReady) into.notReady += 1;
     if (lag === undefined) into.lagUnreadable += 1;
+    if (!isReady || lag === undefined)
+      into.failures.push(
+        `${Math.round((performance.now() - started) / 1_000)} s: ${isReady ? '' : 'not ready '}${lag === undefined ? 'no lag' : ''}`,
+      );
   };
+  const started = performance.now();
   const prober = (async () => {
     while (probing) {
       round = Promise.all([
@@ -189,6 +196,10 @@ export const scaleOutAndIn: Drill = async (context) => {
         secondProbes: probes.second.probes,
         secondNotReady: probes.second.notReady,
         secondLagUnreadable: probes.second.lagUnreadable,
+        failedProbes: [
+          ...probes.first.failures.map((f) => `first ${f}`),
+          ...probes.second.failures.map((f) => `second ${f}`),
+        ].join('; '),
         lagAfter: lagAfter ?? 'unreadable',
       },
     };
