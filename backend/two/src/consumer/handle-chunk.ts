@@ -1,4 +1,3 @@
-import { setMaxListeners } from 'node:events';
 import type { Tracer } from '@opentelemetry/api';
 import { headersToStrings, type IHeaders } from '@pkg/kafka';
 import type { Logger } from '@pkg/logger';
@@ -74,10 +73,8 @@ export async function handleChunk(
     deps.logger.warn('a delivery lease could not be kept; abandoning the chunk', { reason: why }),
   );
   const records = await leases.claim([...new Set(valid.map((v) => v.request.request_id))], deps.clock());
-  // One signal for every delivery of the chunk: each adds its abort listeners (waits, the breaker), so
-  // it may have as many as the chunk has requests; that is not a leak.
+  // The chunk's deliveries stop on the caller's signal (stop, lost partition) or a lost lease.
   const abandoned = signal ? AbortSignal.any([signal, leases.lost]) : leases.lost;
-  setMaxListeners(0, abandoned);
   const finished: FinishedDelivery[] = [];
   const byRequest = new Map<string, ValidRequest[]>();
   for (const item of valid) {
