@@ -294,7 +294,7 @@ bench: generate ## Benchmark on a private PostgreSQL (54339) + Kafka (19092) →
 bench-quick: generate ## The benchmark in about a minute → docs/benchmarks/bench-quick.{json,md}
 	BENCH_QUICK=1 node --conditions=source --import tsx infra/bench/bench.ts
 
-faults: generate ## Failure drills (Kafka 30 s + 60 s, 1,000 x 55 KB through an outage, SIGTERM, two ones, poison results, two SIGKILL, a call slower than the session timeout, two scaled out and in, PostgreSQL, flaky third party, third party and token server down 30 s, bad input) → docs/faults/
+faults: generate ## Failure drills (Kafka 30 s + 60 s, 1,000 x 55 KB through an outage, SIGTERM, two ones, poison results, two SIGKILL, two SIGTERM during a 30 s Retry-After, a call slower than the session timeout, two scaled out and in, PostgreSQL, flaky third party, third party and token server down 30 s, bad input) → docs/faults/
 	node --conditions=source --import tsx infra/faults/faults.ts
 
 faults-quick: generate ## The same drills with short loads and outages, 150 large requests (part of make test)

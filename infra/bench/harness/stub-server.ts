@@ -6,7 +6,8 @@
 //   POST /three           → 200, or 503 for a configured fraction of calls; every call is recorded
 //                           per Idempotency-Key with its time and status
 //   GET  /__calls         → what was recorded;  POST /__control {"failRate": 0.5} or
-//                           {"tokenMode": "ok"|"reset"|"429"} or {"threeDelayMs": 1500} → change behaviour
+//                           {"tokenMode": "ok"|"reset"|"429"} or {"threeDelayMs": 1500} or
+//                           {"retryAfterSeconds": 30} (sent with every 503) → change behaviour
 //   POST /v1/traces|metrics|logs → 200 and nothing else: an OTLP/HTTP sink, so a bench with telemetry
 //                           export on pays the services' real export cost without a collector
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -19,6 +20,8 @@ let failRate = 0;
 let tokenMode: 'ok' | 'reset' | '429' = 'ok';
 /** How long /three takes to answer (a drill that needs calls in flight at a given moment). */
 let threeDelayMs = 0;
+/** The `Retry-After` (seconds) sent with every 503; none when 0. */
+let retryAfterSeconds = 0;
 /** A small deterministic generator: the same run fails the same calls. */
 let seed = 0x2545f491;
 const nextRandom = () => {
@@ -31,7 +34,10 @@ const nextRandom = () => {
 const now = () => performance.timeOrigin + performance.now();
 
 function answer(response: ServerResponse, status: number, body: unknown) {
-  response.writeHead(status, { 'content-type': 'application/json' });
+  response.writeHead(status, {
+    'content-type': 'application/json',
+    ...(status === 503 && retryAfterSeconds > 0 ? { 'retry-after': String(retryAfterSeconds) } : {}),
+  });
   response.end(JSON.stringify(body));
 }
 
@@ -70,11 +76,13 @@ const server = createServer((request, response) => {
         failRate?: number;
         tokenMode?: typeof tokenMode;
         threeDelayMs?: number;
+        retryAfterSeconds?: number;
       };
       threeDelayMs = control.threeDelayMs ?? threeDelayMs;
       failRate = control.failRate ?? failRate;
       tokenMode = control.tokenMode ?? tokenMode;
-      return answer(response, 200, { failRate, tokenMode, threeDelayMs });
+      retryAfterSeconds = control.retryAfterSeconds ?? retryAfterSeconds;
+      return answer(response, 200, { failRate, tokenMode, threeDelayMs, retryAfterSeconds });
     }
     answer(response, 404, { error: 'not found' });
   });
