@@ -299,7 +299,7 @@ bench-quick: generate ## The benchmark in about a minute → docs/benchmarks/ben
 bench-kafka-clients: generate ## kafkajs versus @platformatic/kafka on the private broker → docs/benchmarks/kafka-clients.{json,md}
 	node --conditions=source --import tsx infra/bench/kafka-clients.ts
 
-faults: generate ## Failure drills (Kafka 30 s + 60 s, 1,000 x 55 KB through an outage, SIGTERM, two ones, poison results, two SIGKILL, PostgreSQL, flaky third party, third party and token server down 30 s, bad input) → docs/faults/
+faults: generate ## Failure drills (Kafka 30 s + 60 s, 1,000 x 55 KB through an outage, SIGTERM, two ones, poison results, two SIGKILL, two SIGTERM during a 30 s Retry-After, a call slower than the session timeout, two scaled out and in, PostgreSQL, flaky third party, third party and token server down 30 s, bad input) → docs/faults/
 	node --conditions=source --import tsx infra/faults/faults.ts
 
 faults-quick: generate ## The same drills with short loads and outages, 150 large requests (part of make test)

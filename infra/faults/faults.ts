@@ -18,6 +18,8 @@ import { postgresOutage } from './drills/postgres-outage.js';
 import { sigtermKafkaOutage } from './drills/sigterm-kafka-outage.js';
 import { twoCrash } from './drills/two-crash.js';
 import { twoInstances } from './drills/two-instances.js';
+import { scaleOutAndIn, slowCall } from './drills/two-rebalance.js';
+import { twoSigtermRetryAfter } from './drills/two-sigterm.js';
 import { faultsMarkdown } from './faults-report.js';
 
 const quick = process.env.FAULTS_QUICK === '1';
@@ -50,6 +52,15 @@ const drills: [string, Drill][] = [
   [`third party down for ${quick ? 10 : 30} s`, thirdPartyDown],
   [`token server down for ${quick ? 10 : 30} s`, tokenServerDown],
   ['two killed with SIGKILL and restarted', twoCrash],
+  // make faults only: the quick run keeps only the scale drill of two's (≈ 40 s); these take about
+  // a minute each even when short (restarts of two, 9 s calls, a 30 s Retry-After).
+  ...(quick
+    ? []
+    : ([
+        ['two sent SIGTERM while requests wait out a 30 s Retry-After', twoSigtermRetryAfter],
+        ['a call slower than the session timeout (two instances of two)', slowCall],
+      ] as [string, Drill][])),
+  ['two scaled out and in under load', scaleOutAndIn],
   ['two instances of one behind one database', twoInstances],
   [`Kafka stopped for ${quick ? 10 : 30} s`, kafkaOutage],
   [`${quick ? 150 : 1_000} requests of 55 KB accepted while Kafka is stopped`, bigPayloadOutage],

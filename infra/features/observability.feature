@@ -18,6 +18,15 @@ Feature: Telemetry of one request: one trace across both services, correlated lo
     And log records of one and two written while handling it carry its trace id and request id
     And no span, log record or log line of either service contains the client secret, the access token or an Authorization header
 
+  Scenario: A rejected token and an auth server that fails leak no secret either
+    Production token settings (the token is cached): a 401 from the third party makes two fetch a
+    fresh token, and the auth server answers 503, 429 and 503 before it issues one: more failures
+    than the token client retries, so the delivery pauses and logs why.
+    When a client posts a request which the third party first answers 401, while the auth server answers 503, 429 and 503 before it issues a token
+    And GET /one/{id} shows the request as DELIVERED
+    Then the auth server answered every failure before it issued a token, and two logged the pause
+    And no span, log record or log line of either service contains the client secret, the access token or an Authorization header
+
   Scenario: The metrics the dashboards use are exported over OTLP and served on /metrics
     When a client posts one valid request, one invalid request, one the third party refuses and one it answers 503 first
     Then the OTLP receiver has the metrics:

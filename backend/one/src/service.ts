@@ -8,7 +8,7 @@ import { createTokenVerifier } from '@pkg/auth';
 import type { AddressInfo } from 'node:net';
 import type { DeepReadonly } from '@pkg/config';
 import { resolveNodeId, Snowflake } from '@pkg/id';
-import { createKafka } from '@pkg/kafka';
+import { createKafka, restartingConsumer } from '@pkg/kafka';
 import kafkajs from 'kafkajs';
 import type { Logger } from '@pkg/logger';
 import type { Metrics } from '@pkg/otel';
@@ -121,22 +121,26 @@ export async function startService({
   await once(server, 'listening');
   const port = (server.address() as AddressInfo).port;
 
-  // Kafka may be down at start: requests are still accepted, messages wait in the outbox.
-  let consumer = kafka.consumer({ groupId: config.kafka.resultsGroupId });
-  const startConsumer = () =>
-    retryUntilDone(
-      'three-result consumer start',
-      () =>
-        startResultConsumer({
-          consumer,
-          groupId: config.kafka.resultsGroupId,
-          store: requests,
-          logger,
-          metrics: oneMetrics,
-        }),
-      () => shuttingDown,
-      logger,
-    );
+  // Kafka may be down at start: requests are still accepted, messages wait in the outbox. A consumer
+  // kafkajs gave up on (e.g. "Failed to find group coordinator" after a broker restart) is replaced.
+  const results = restartingConsumer({
+    create: () => kafka.consumer({ groupId: config.kafka.resultsGroupId }),
+    start: (consumer) =>
+      startResultConsumer({
+        consumer,
+        groupId: config.kafka.resultsGroupId,
+        store: requests,
+        logger,
+        metrics: oneMetrics,
+      }),
+    isStopping: () => shuttingDown,
+    onRestart: (error) =>
+      logger.error('three-result consumer stopped after a crash; starting a new one', {
+        error: error.message,
+      }),
+    onStartFailed: (error) =>
+      logger.warn('three-result consumer start failed; retrying', { error: error.message }),
+  });
   const background = [
     retryUntilDone(
       'Kafka producer connect',
@@ -144,27 +148,13 @@ export async function startService({
       () => shuttingDown,
       logger,
     ),
-    startConsumer(),
+    retryUntilDone(
+      'three-result consumer start',
+      () => results.start(),
+      () => shuttingDown,
+      logger,
+    ),
   ];
-  // kafkajs restarts a crashed consumer only after errors it deems retriable; after others (e.g.
-  // "Failed to find group coordinator" while a restarted broker loads its groups) it stops for
-  // good, and one would never read three-result again. Start a new consumer then.
-  const restartWhenKafkajsGivesUp = (crashed: typeof consumer) =>
-    crashed.on(crashed.events.CRASH, ({ payload }) => {
-      if (payload.restart || shuttingDown) return;
-      logger.error('three-result consumer stopped after a crash; starting a new one', {
-        error: payload.error.message,
-      });
-      consumer = kafka.consumer({ groupId: config.kafka.resultsGroupId });
-      restartWhenKafkajsGivesUp(consumer);
-      background.push(
-        crashed
-          .disconnect()
-          .catch(() => undefined)
-          .then(startConsumer),
-      );
-    });
-  restartWhenKafkajsGivesUp(consumer);
   relay.start();
   logger.info('service one listening', { host: config.http.host, port });
 
@@ -186,7 +176,7 @@ export async function startService({
     if (!(await relay.stop(left())))
       logger.warn('outbox round still running at shutdown; its messages stay pending for the next start');
     await within(Promise.allSettled(background), left(), 'background start-up tasks', logger);
-    await within(consumer.disconnect(), left(), 'three-result consumer disconnect', logger);
+    await within(results.disconnect(), left(), 'three-result consumer disconnect', logger);
     await within(publisher.disconnect(), left(), 'Kafka producer disconnect', logger);
     await within(database.close(), left(), 'database pool close', logger);
     protection.close();

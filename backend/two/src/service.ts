@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import { trace } from '@opentelemetry/api';
 import { createAccessTokenClient } from '@pkg/accesstoken';
 import { createKafka } from '@pkg/kafka';
@@ -57,13 +59,24 @@ export async function startTwo(
     retry: { maxAttempts: config.auth.maxAttempts },
     onFetch: ({ outcome }) => twoMetrics.tokenFetched(outcome),
   });
+  // Every waiting delivery pauses again and again during an outage: one line per reason per 10 s.
+  const lastPauseLog = new Map<string, number>();
+  const pauseLog = (reason: string, error: string) => {
+    const now = performance.now();
+    if (now - (lastPauseLog.get(reason) ?? -Infinity) < 10_000) return;
+    lastPauseLog.set(reason, now);
+    logger.warn('deliveries paused: waiting for an outage to pass', { reason, error });
+  };
   const three = timedThreeClient(createThreeClient(config.three), twoMetrics);
   const delivery = createThreeDelivery({
     three,
     tokens,
     policy: config.three,
     onRetry: twoMetrics.retried,
-    onPause: twoMetrics.deliveryPaused,
+    onPause: (reason, error) => {
+      twoMetrics.deliveryPaused(reason);
+      pauseLog(reason, error);
+    },
   });
   const kafka = createKafka({ brokers: config.kafka.brokers, clientId: config.kafka.clientId, logger });
   const producer = kafka.producer({
@@ -85,6 +98,8 @@ export async function startTwo(
       metrics: twoMetrics,
       tracer: trace.getTracer('two'),
       consumerGroup: config.kafka.groupId,
+      // A process is one lease owner: a restarted one waits for the leases its predecessor left.
+      lease: { owner: `${hostname()}/${randomUUID()}`, callBoundMs: 2 * config.three.timeoutMs },
     },
   });
   const lag = observeConsumerLag({
@@ -118,10 +133,14 @@ export async function startTwo(
   try {
     await store.ping(); // fails fast on a wrong database URL, and opens the pool before traffic
     await producer.connect();
-    await consumer.start();
+    // Before the consumer: /readyz turns 200 as soon as the group is joined, and two_consumer_lag
+    // must be there by then (its first refresh would otherwise come after).
     await lag.start();
     await deadLetterDepth.start();
+    await consumer.start();
   } catch (error) {
+    await lag.stop();
+    await deadLetterDepth.stop();
     await producer.disconnect().catch(() => undefined);
     await closeAll();
     throw error;

@@ -6,7 +6,8 @@
 //   POST /three           → 200, or 503 for a configured fraction of calls; every call is recorded
 //                           per Idempotency-Key with its time and status
 //   GET  /__calls         → what was recorded;  POST /__control {"failRate": 0.5} or
-//                           {"tokenMode": "ok"|"reset"|"429"} or {"threeDelayMs": 1500} → change behaviour
+//                           {"tokenMode": "ok"|"reset"|"429"} or {"threeDelayMs": 1500} or
+//                           {"retryAfterSeconds": 30} (sent with every 503) → change behaviour
 //   GET  /__summary       → the counts only (no per-key map): cheap enough to poll while draining
 //   POST /v1/traces|metrics|logs → 200: an OTLP/HTTP sink, so a bench with telemetry export on pays
 //                           the services' real export cost without a collector; the request bytes
@@ -32,6 +33,8 @@ let failRate = 0;
 let tokenMode: 'ok' | 'reset' | '429' = 'ok';
 /** How long /three takes to answer (a drill that needs calls in flight at a given moment). */
 let threeDelayMs = 0;
+/** The `Retry-After` (seconds) sent with every 503; none when 0. */
+let retryAfterSeconds = 0;
 /** A small deterministic generator: the same run fails the same calls. */
 let seed = 0x2545f491;
 const nextRandom = () => {
@@ -44,7 +47,10 @@ const nextRandom = () => {
 const now = () => performance.timeOrigin + performance.now();
 
 function answer(response: ServerResponse, status: number, body: unknown) {
-  response.writeHead(status, { 'content-type': 'application/json' });
+  response.writeHead(status, {
+    'content-type': 'application/json',
+    ...(status === 503 && retryAfterSeconds > 0 ? { 'retry-after': String(retryAfterSeconds) } : {}),
+  });
   response.end(JSON.stringify(body));
 }
 
@@ -102,12 +108,14 @@ const server = createServer((request, response) => {
         tokenMode?: typeof tokenMode;
         threeDelayMs?: number;
         jwks?: unknown;
+        retryAfterSeconds?: number;
       };
       jwks = control.jwks ?? jwks;
       threeDelayMs = control.threeDelayMs ?? threeDelayMs;
       failRate = control.failRate ?? failRate;
       tokenMode = control.tokenMode ?? tokenMode;
-      return answer(response, 200, { failRate, tokenMode, threeDelayMs });
+      retryAfterSeconds = control.retryAfterSeconds ?? retryAfterSeconds;
+      return answer(response, 200, { failRate, tokenMode, threeDelayMs, retryAfterSeconds });
     }
     answer(response, 404, { error: 'not found' });
   });

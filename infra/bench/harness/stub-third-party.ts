@@ -42,6 +42,8 @@ export interface StubThirdParty {
   setTokenMode(mode: 'ok' | 'reset' | '429'): Promise<void>;
   /** /three answers after this long from now on (recorded at arrival), so calls are in flight. */
   setThreeDelay(ms: number): Promise<void>;
+  /** Every 503 from now on carries `Retry-After: <seconds>` (0: none). */
+  setRetryAfter(seconds: number): Promise<void>;
 }
 
 export async function startStubThirdParty({ port, logFile }: { port: number; logFile: string }) {
@@ -66,6 +68,7 @@ export async function startStubThirdParty({ port, logFile }: { port: number; log
     setFailRate: (failRate) => control({ failRate }),
     setTokenMode: (tokenMode) => control({ tokenMode }),
     setThreeDelay: (threeDelayMs) => control({ threeDelayMs }),
+    setRetryAfter: (retryAfterSeconds) => control({ retryAfterSeconds }),
   };
   return stub;
 }

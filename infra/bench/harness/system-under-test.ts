@@ -26,6 +26,8 @@ export const PORTS = {
   oneSecond: benchPort('ONE_SECOND', 18_200),
   /** Redis, started only by the bench's jwt variant (one's rate limiter). */
   redis: benchPort('REDIS', 16_379),
+  /** A second instance of two, for the drills that scale two out and in. */
+  twoSecond: benchPort('TWO_SECOND', 18_201),
 } as const;
 
 function benchPort(name: string, fallback: number): number {
@@ -39,7 +41,7 @@ export interface SystemUnderTest {
   two: NodeProcess;
   oneUrl: string;
   twoUrl: string;
-  /** Starts two again (after a kill or to change its settings), with extra TWO_* variables. */
+  /** Starts two again (after a kill or to change its settings), with extra TWO_* variables; TWO_HTTP__PORT starts another instance. */
   startTwo(extraEnv?: Record<string, string>): Promise<NodeProcess>;
   /** Starts one (again), with extra ONE_* variables; ONE_HTTP__PORT starts another instance. */
   startOne(extraEnv?: Record<string, string>): Promise<NodeProcess>;
@@ -148,10 +150,12 @@ export async function withSystemUnderTest<T>(
         }),
       );
     };
-    const startTwo = async (extraEnv: Record<string, string> = {}) =>
-      track(
+    const startTwo = async (extraEnv: Record<string, string> = {}) => {
+      const port = Number(extraEnv.TWO_HTTP__PORT ?? PORTS.two);
+      const name = port === PORTS.two ? 'two' : `two-${port}`;
+      return track(
         await startNodeProcess({
-          name: 'two',
+          name,
           ...entryPoint(build),
           cwd: `${REPO_ROOT}backend/two`,
           nodeFlags: profile('two'),
@@ -160,16 +164,17 @@ export async function withSystemUnderTest<T>(
             KAFKA_BROKERS: infra.kafkaBrokers,
             WIREMOCK_URL: stub.url,
             TWO_AUTH__CLIENT_SECRET: 'bench-secret',
-            TWO_HTTP__PORT: String(PORTS.two),
+            TWO_HTTP__PORT: String(port),
             ...telemetryEnv('TWO'),
             ...options.twoEnv,
             ...extraEnv,
           },
-          logFile: `${BENCH_LOG_DIR}/two.log`,
-          readyUrl: `http://127.0.0.1:${PORTS.two}/readyz`,
+          logFile: `${BENCH_LOG_DIR}/${name}.log`,
+          readyUrl: `http://127.0.0.1:${port}/readyz`,
           readyTimeoutMs: 90_000,
         }),
       );
+    };
     const [one, two] = await Promise.all([startOne(), startTwo()]);
     log(`one pid ${one.pid}, two pid ${two.pid}, stub pid ${stub.process.pid}; logs in ${BENCH_LOG_DIR}`);
     return await use({

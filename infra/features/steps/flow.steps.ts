@@ -93,6 +93,36 @@ When(
   },
 );
 
+/** Token requests WireMock had seen when the scenario's failing token answers were set up. */
+const tokenRequestsBefore = new WeakMap<World, number>();
+
+When(
+  'a client posts a request which the third party first answers 401, while the auth server answers {int}, {int} and {int} before it issues a token',
+  async function (this: World, first: number, second: number, third: number) {
+    const { wiremock, one } = stackOf(this);
+    const userId = uniqueId('usr');
+    // The 401 makes two drop its cached token. Three failures outlast the token client's own retries
+    // (auth.maxAttempts 3): the delivery pauses and says so in the log, then tries again.
+    tokenRequestsBefore.set(this, await wiremock.tokenRequests());
+    await wiremock.failTokenRequests([first, second, third]);
+    await wiremock.answerThreeFor(userId, [401, 200]);
+    await postRequest(this, one.url, userId);
+  },
+);
+
+Then(
+  'the auth server answered every failure before it issued a token, and two logged the pause',
+  async function (this: World) {
+    // The failures and one token (the first handling of a fresh stack fetches one more, the initial token).
+    const asked = (await stackOf(this).wiremock.tokenRequests()) - tokenRequestsBefore.get(this)!;
+    assert.ok(asked >= 4, `${asked} token requests: the failing answers were not all met`);
+    assert.ok(
+      stackOf(this).two.stdout.some((line) => line.includes('"reason":"token-unavailable"')),
+      'two logged that deliveries paused for the token',
+    );
+  },
+);
+
 Then(
   "WireMock's \\/three is called with the request id as the Idempotency-Key",
   async function (this: World) {

@@ -138,6 +138,30 @@ export class FlowWireMock extends ScopedWireMock {
     );
   }
 
+  /**
+   * The token endpoint fails with these statuses in turn (the auth server restarting, throttling),
+   * then issues the run's token again. Each failure answers with an error body, as OAuth servers do.
+   */
+  async failTokenRequests(statuses: number[]): Promise<void> {
+    const json = { 'Content-Type': 'application/json' };
+    await this.stubSequence({ method: 'POST', endpoint: '/v2/oauth/token' }, [
+      ...statuses.map((status) => ({
+        status,
+        headers: json,
+        body: { error: 'temporarily_unavailable', error_description: `status ${status}` },
+      })),
+      {
+        status: 200,
+        headers: json,
+        body: { access_token: E2E_CREDENTIALS.accessToken, token_type: 'Bearer', expires_in: 3600 },
+      },
+    ]);
+  }
+
+  async tokenRequests(): Promise<number> {
+    return (await this.requests('/v2/oauth/token')).length;
+  }
+
   async threeCalls(): Promise<ThreeCall[]> {
     return (await this.requests('/three')).map(({ headers, body }) => ({
       headers,

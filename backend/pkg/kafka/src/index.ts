@@ -1,6 +1,11 @@
 export { createKafka, toLogCreator, type KafkaOptions, type LoggerLike } from './client.js';
 export { headersToStrings } from './headers.js';
 export { isKafkajsNegativeTimeout } from './known-warnings.js';
+export {
+  restartingConsumer,
+  type RestartingConsumer,
+  type RestartingConsumerOptions,
+} from './restarting-consumer.js';
 export { EventTypes, Headers, Topics, type Topic } from './topics.js';
 export {
   activeTraceHeaders,

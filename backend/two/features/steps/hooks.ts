@@ -24,7 +24,7 @@ Before({ tags: 'not @schema' }, async function (this: TwoWorld) {
 After({ tags: 'not @schema' }, async function (this: TwoWorld, { result }) {
   if (result?.status === Status.FAILED) this.attach(this.logLines.join(''), 'application/x-ndjson');
   this.child?.kill('SIGKILL');
-  await this.two?.stop();
+  await Promise.all([this.two, ...this.moreTwos].map((two) => two?.stop()));
   await Promise.all(this.collectors.map((collector) => collector.stop()));
   await this.producer?.disconnect();
   await this.wiremock.deleteStubs();

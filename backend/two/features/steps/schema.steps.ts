@@ -88,6 +88,8 @@ Then(
         deliveredAt: new Date('2026-01-01T00:00:01.456Z'),
         deadLetterReason: 'attempts-exhausted',
         deadLetteredFrom: 'one-request/2/41',
+        leaseOwner: 'two-host/instance',
+        leaseUntil: new Date('2026-01-01T00:00:31.789Z'),
       };
       await prisma.delivery.create({ data: full });
       const read = await prisma.delivery.findUniqueOrThrow({ where: { requestId: '2' } });

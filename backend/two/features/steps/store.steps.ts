@@ -9,6 +9,7 @@ import { newRequestId } from './kafka-fixture.js';
 import type { TwoWorld } from './world.js';
 
 const DELIVERED_AT = new Date('2026-11-21T15:00:00.000Z');
+const LEASE = { owner: 'store-scenario', durationMs: 30_000 };
 
 /** The real store on the scenario database, for one statement, then closed. */
 async function withStore<T>(
@@ -42,7 +43,7 @@ function outcome(
 Given('a request seen for the first time', async function (this: TwoWorld) {
   const id = newRequestId();
   this.requestIds.push(id);
-  await withStore(this, (store) => store.claim([id], DELIVERED_AT));
+  await withStore(this, (store) => store.claim([id], DELIVERED_AT, LEASE));
 });
 
 Given(
@@ -51,7 +52,7 @@ Given(
     const id = newRequestId();
     this.requestIds.push(id);
     await withStore(this, async (store) => {
-      await store.claim([id], DELIVERED_AT);
+      await store.claim([id], DELIVERED_AT, LEASE);
       await store.finish([outcome(id, 'DELIVERED', attempts)]);
     });
   },

@@ -20,6 +20,8 @@ export interface ScenarioSettings {
   refreshAheadMs: number;
   maxAttempts: number;
   maxPublishBatchBytes?: number;
+  /** Bound of one third-party call's connect and answer (a slow third party needs a longer one). */
+  threeTimeoutMs?: number;
 }
 
 export class TwoWorld extends World {
@@ -55,6 +57,8 @@ export class TwoWorld extends World {
   /** Topics created during the scenario, besides `topics`, deleted with them. */
   readonly extraTopics: string[] = [];
   two?: RunningTwo;
+  /** More in-process instances (scaled out, or another consumer group), stopped by the After hook. */
+  readonly moreTwos: RunningTwo[] = [];
   child?: ChildProcess;
   exit?: Promise<[number | null, string | null]>;
   malformedKey?: string;
@@ -67,7 +71,8 @@ export class TwoWorld extends World {
   }
 
   /** two for this scenario: its own topics, consumer group and WireMock prefix, small backoffs. */
-  config(): TwoConfig {
+  config(groupId = `${this.scope}-two`): TwoConfig {
+    const threeTimeoutMs = this.settings.threeTimeoutMs ?? 2_000;
     return twoConfig({
       http: { host: '127.0.0.1', port: 0 },
       log: { level: 'info' },
@@ -76,7 +81,7 @@ export class TwoWorld extends World {
       kafka: {
         brokers: this.infra.kafkaBrokers,
         clientId: `${this.scope}-two`,
-        groupId: `${this.scope}-two`,
+        groupId,
         // fromBeginning is left at its default (true): first-start.feature relies on it.
         topics: this.topics,
         // The broker's minimum: a killed two's partitions move on quickly.
@@ -96,13 +101,13 @@ export class TwoWorld extends World {
       },
       three: {
         url: this.wiremock.scopedUrl,
-        timeoutMs: 2_000,
+        timeoutMs: threeTimeoutMs,
         maxAttempts: this.settings.maxAttempts,
         initialDelayMs: 10,
         maxDelayMs: 100,
         breaker: { consecutiveFailures: 50, halfOpenAfterMs: 1_000 },
       },
-      shutdownTimeoutMs: 10_000,
+      shutdownTimeoutMs: Math.max(10_000, 2 * threeTimeoutMs + 1_000),
     });
   }
 
@@ -112,6 +117,16 @@ export class TwoWorld extends World {
       metrics: createMetrics({ serviceName: 'two' }),
     });
     return this.two;
+  }
+
+  /** One more instance, in this scenario's consumer group unless `groupId` says otherwise. */
+  async startAnotherTwo(groupId?: string): Promise<RunningTwo> {
+    const two = await startTwo(this.config(groupId), {
+      logger: this.logger,
+      metrics: createMetrics({ serviceName: 'two' }),
+    });
+    this.moreTwos.push(two);
+    return two;
   }
 
   get lastRequestId(): string {

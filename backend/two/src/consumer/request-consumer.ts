@@ -1,4 +1,11 @@
-import { traceSendBatch, type Consumer, type Kafka, type Message, type Producer } from '@pkg/kafka';
+import {
+  restartingConsumer,
+  traceSendBatch,
+  type Consumer,
+  type Kafka,
+  type Message,
+  type Producer,
+} from '@pkg/kafka';
 import type { Logger } from '@pkg/logger';
 import { handleChunk, type ChunkHandlerDeps, type IncomingMessage } from './handle-chunk.js';
 import { byteBoundedBatches, type Outgoing } from './outgoing.js';
@@ -38,27 +45,30 @@ export interface RequestConsumer {
 export function createRequestConsumer(options: RequestConsumerOptions): RequestConsumer {
   const { kafka, producer, logger, topic } = options;
   const heartbeatIntervalMs = Math.floor(options.sessionTimeoutMs / 3);
-  const consumer: Consumer = kafka.consumer({
-    groupId: options.groupId,
-    allowAutoTopicCreation: false,
-    sessionTimeout: options.sessionTimeoutMs,
-    heartbeatInterval: heartbeatIntervalMs,
-    maxWaitTimeInMs: options.maxWaitTimeMs,
-  });
   const stopping = new AbortController();
   let joined = false;
-  consumer.on(consumer.events.GROUP_JOIN, (event) => {
-    joined = true;
-    logger.info('joined the consumer group', {
-      group_id: options.groupId,
-      assignment: event.payload.memberAssignment,
+  const newConsumer = (): Consumer => {
+    const consumer = kafka.consumer({
+      groupId: options.groupId,
+      allowAutoTopicCreation: false,
+      sessionTimeout: options.sessionTimeoutMs,
+      heartbeatInterval: heartbeatIntervalMs,
+      maxWaitTimeInMs: options.maxWaitTimeMs,
     });
-  });
-  for (const event of [consumer.events.CRASH, consumer.events.DISCONNECT, consumer.events.STOP]) {
-    consumer.on(event, () => {
-      joined = false;
+    consumer.on(consumer.events.GROUP_JOIN, (event) => {
+      joined = true;
+      logger.info('joined the consumer group', {
+        group_id: options.groupId,
+        assignment: event.payload.memberAssignment,
+      });
     });
-  }
+    for (const event of [consumer.events.CRASH, consumer.events.DISCONNECT, consumer.events.STOP]) {
+      consumer.on(event, () => {
+        joined = false;
+      });
+    }
+    return consumer;
+  };
 
   /**
    * One chunk, with heartbeats while it runs: a chunk held by a slow call, a long Retry-After or an
@@ -95,29 +105,44 @@ export function createRequestConsumer(options: RequestConsumerOptions): RequestC
     }
   };
 
+  const run = async (consumer: Consumer) => {
+    await consumer.connect();
+    await consumer.subscribe({ topic, fromBeginning: options.fromBeginning });
+    await consumer.run({
+      partitionsConsumedConcurrently: options.partitionsConcurrently,
+      eachBatchAutoResolve: false,
+      eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
+        for (let start = 0; start < batch.messages.length; start += options.chunkSize) {
+          // Stop between chunks on shutdown or when a rebalance took the partition away.
+          if (!isRunning() || isStale() || stopping.signal.aborted) return;
+          const chunk = batch.messages.slice(start, start + options.chunkSize);
+          const messages = chunk.map((m) => ({ ...m, topic: batch.topic, partition: batch.partition }));
+          const outgoing = await handleWithHeartbeats(messages, heartbeat);
+          if (!outgoing) return; // abandoned: stays uncommitted, replayed later (what completed is stored)
+          for (const sendable of byteBoundedBatches(outgoing, options.maxPublishBatchBytes))
+            await publish(producer, sendable);
+          resolveOffset(chunk[chunk.length - 1]!.offset);
+          await heartbeat();
+        }
+      },
+    });
+  };
+  // kafkajs stops a consumer for good after some crashes ("Failed to find group coordinator" while a
+  // restarted broker loads its groups): a new one is started then, or two would never read again.
+  const consumer = restartingConsumer({
+    create: newConsumer,
+    start: run,
+    isStopping: () => stopping.signal.aborted,
+    onRestart: (error) =>
+      logger.error('the request consumer stopped after a crash; starting a new one', {
+        error: error.message,
+      }),
+    onStartFailed: (error) =>
+      logger.warn('starting a new request consumer failed; retrying', { error: error.message }),
+  });
+
   return {
-    async start() {
-      await consumer.connect();
-      await consumer.subscribe({ topic, fromBeginning: options.fromBeginning });
-      await consumer.run({
-        partitionsConsumedConcurrently: options.partitionsConcurrently,
-        eachBatchAutoResolve: false,
-        eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
-          for (let start = 0; start < batch.messages.length; start += options.chunkSize) {
-            // Stop between chunks on shutdown or when a rebalance took the partition away.
-            if (!isRunning() || isStale() || stopping.signal.aborted) return;
-            const chunk = batch.messages.slice(start, start + options.chunkSize);
-            const messages = chunk.map((m) => ({ ...m, topic: batch.topic, partition: batch.partition }));
-            const outgoing = await handleWithHeartbeats(messages, heartbeat);
-            if (!outgoing) return; // abandoned: stays uncommitted, replayed later (what completed is stored)
-            for (const sendable of byteBoundedBatches(outgoing, options.maxPublishBatchBytes))
-              await publish(producer, sendable);
-            resolveOffset(chunk[chunk.length - 1]!.offset);
-            await heartbeat();
-          }
-        },
-      });
-    },
+    start: () => consumer.start(),
     isJoined: () => joined,
     async stop() {
       stopping.abort();

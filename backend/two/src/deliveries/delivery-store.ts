@@ -25,14 +25,38 @@ export interface FinishedDelivery {
   deadLetter?: { reason: string; from: string };
 }
 
+/** A row as `claim` returns it: `leased` when this claim holds the request's lease now. */
+export interface ClaimedDelivery extends DeliveryRecord {
+  leased: boolean;
+}
+
+/**
+ * Who may call the third party for a request: the instance holding its lease (owner + until, in the
+ * database). A claim takes it for every request that is not DELIVERED and whose lease is free, expired
+ * or already this owner's; a request leased by another instance is returned with `leased: false`.
+ */
+export interface Lease {
+  owner: string;
+  durationMs: number;
+}
+
 /**
  * Batch-shaped on purpose: the consumer handles a chunk of messages at a time, and one query per
  * chunk instead of one per message is what lets it keep up with Kafka (see bench/).
  */
 export interface DeliveryStore {
-  /** Records first sight of each id (status PENDING) and returns every id's current row. */
-  claim(requestIds: readonly string[], seenAt: Date): Promise<Map<string, DeliveryRecord>>;
-  finish(deliveries: readonly FinishedDelivery[]): Promise<void>;
+  /**
+   * Records first sight of each id (status PENDING), takes the lease of every id it can (see `Lease`)
+   * and returns every id's current row — but for an id another instance inserted concurrently,
+   * which has no entry: that instance holds its lease.
+   */
+  claim(requestIds: readonly string[], seenAt: Date, lease: Lease): Promise<Map<string, ClaimedDelivery>>;
+  /** Extends the owner's leases; returns the ids it still held (a lease taken over after it expired is not). */
+  renew(requestIds: readonly string[], lease: Lease): Promise<Set<string>>;
+  /** Ends the owner's leases of these ids (a handling that stopped without an outcome). */
+  release(requestIds: readonly string[], owner: string): Promise<void>;
+  /** Stores the outcomes and ends `owner`'s leases of their ids. */
+  finish(deliveries: readonly FinishedDelivery[], owner?: string): Promise<void>;
   find(requestId: string): Promise<DeliveryRecord | undefined>;
   /** Readiness: the database answers. */
   ping(): Promise<void>;

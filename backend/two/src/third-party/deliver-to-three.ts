@@ -43,8 +43,11 @@ export interface ThreeDeliveryOptions {
   tokens: AccessTokenClient;
   policy: DeliveryPolicy;
   onRetry?: () => void;
-  /** A delivery waits for an outage to pass (an open breaker, an unreachable token server). */
-  onPause?: (reason: PauseReason) => void;
+  /**
+   * A delivery waits for an outage to pass (an open breaker, an unreachable token server); `error`
+   * is the secret-free description of what failed.
+   */
+  onPause?: (reason: PauseReason, error: string) => void;
   /** Every wait goes through this; tests inject one that records the delays. */
   wait?: (ms: number, signal: AbortSignal | undefined) => Promise<void>;
 }
@@ -111,8 +114,8 @@ export function createThreeDelivery({
       let tokenRefreshed = false;
       const retryDelay = backoff();
       const outageDelay = backoff();
-      const paused = async (reason: PauseReason, ms: number) => {
-        onPause?.(reason);
+      const paused = async (reason: PauseReason, ms: number, error: string) => {
+        onPause?.(reason, error);
         await wait(ms, signal);
       };
       const gaveUp = (reason: 'permanent-error' | 'attempts-exhausted', error: unknown): DeliveryResult => ({
@@ -131,7 +134,7 @@ export function createThreeDelivery({
         } catch (error) {
           signal?.throwIfAborted();
           if (error instanceof AccessTokenError && error.retryable) {
-            await paused('token-unavailable', outageDelay());
+            await paused('token-unavailable', outageDelay(), describe(error));
             continue;
           }
           return gaveUp('permanent-error', error); // e.g. invalid_client: no call can succeed
@@ -145,7 +148,7 @@ export function createThreeDelivery({
           if (error instanceof BrokenCircuitError || isAbort(error)) {
             attempts -= 1; // refused or abandoned before any call: not an attempt
             signal?.throwIfAborted();
-            await paused('circuit-open', breakerPollMs);
+            await paused('circuit-open', breakerPollMs, 'the circuit breaker is open');
             continue;
           }
           if (error instanceof ThreeRejected) lastStatus = error.status;

@@ -41,7 +41,10 @@ describe('bounded waits', () => {
       statementTimeoutMs: 100,
     });
     const store = createPostgresDeliveryStore(database);
-    await assert.rejects(within(5_000, store.claim(['1'], new Date())), /timeout/i);
+    await assert.rejects(
+      within(5_000, store.claim(['1'], new Date(), { owner: 'test', durationMs: 1_000 })),
+      /timeout/i,
+    );
     await assert.rejects(within(5_000, store.ping()), /timeout/i);
     await within(5_000, database.close()).catch(() => undefined);
   });

@@ -14,23 +14,41 @@ import type { DeliveryResult } from '../../src/third-party/deliver-to-three.js';
 
 const NOW = new Date('2026-11-21T15:00:00.000Z');
 
-function memoryStore(rows: DeliveryRecord[] = []) {
+/** Rows and their lease owners; `leasedTo` starts some requests leased by another instance. */
+function memoryStore(rows: DeliveryRecord[] = [], leasedTo = new Map<string, string>()) {
   const table = new Map(rows.map((row) => [row.requestId, row]));
   const finished: FinishedDelivery[] = [];
+  const claims: string[] = [];
   const store: DeliveryStore = {
-    async claim(ids) {
-      for (const id of ids)
+    async claim(ids, _seenAt, lease) {
+      claims.push(...ids);
+      const claimed = new Map<string, DeliveryRecord & { leased: boolean }>();
+      for (const id of ids) {
         if (!table.has(id))
           table.set(id, { requestId: id, status: 'PENDING', attempts: 0, deliveredAt: null });
-      return new Map(ids.map((id) => [id, table.get(id)!]));
+        const row = table.get(id)!;
+        const free = (leasedTo.get(id) ?? lease.owner) === lease.owner;
+        const leased = row.status !== 'DELIVERED' && free;
+        if (leased) leasedTo.set(id, lease.owner);
+        claimed.set(id, { ...row, leased });
+      }
+      return claimed;
     },
-    async finish(deliveries) {
+    async renew(ids, lease) {
+      return new Set(ids.filter((id) => leasedTo.get(id) === lease.owner));
+    },
+    async release(ids, owner) {
+      for (const id of ids) if (leasedTo.get(id) === owner) leasedTo.delete(id);
+    },
+    async finish(deliveries, owner) {
       finished.push(...deliveries);
+      for (const { requestId } of deliveries)
+        if (leasedTo.get(requestId) === owner) leasedTo.delete(requestId);
     },
     find: async (id) => table.get(id),
     ping: async () => {},
   };
-  return { store, finished };
+  return { store, finished, table, leasedTo, claims };
 }
 
 function deps(
@@ -58,6 +76,7 @@ function deps(
       thirdPartyCalled() {},
     },
     tracer: trace.getTracer('test'),
+    lease: { owner: 'this-instance', callBoundMs: 200 },
   };
   return { handlerDeps, delivered };
 }
@@ -183,6 +202,87 @@ describe('handleChunk', () => {
       finished.map((f) => [f.requestId, f.status]),
       [['101', 'DELIVERED']],
     );
+  });
+});
+
+describe('handleChunk with another instance delivering the same request (leases)', () => {
+  it('does not call while another instance holds the lease, and skips the request once that one delivered it', async () => {
+    const { store, table, leasedTo } = memoryStore([], new Map([['101', 'other-instance']]));
+    const { handlerDeps, delivered } = deps(store);
+    const handling = handleChunk(handlerDeps, [message('101'), message('102')]);
+    // The other instance finishes its call and stores DELIVERED a moment later.
+    setTimeout(() => {
+      table.set('101', { requestId: '101', status: 'DELIVERED', attempts: 1, deliveredAt: NOW });
+      leasedTo.delete('101');
+    }, 300);
+    const outgoing = await handling;
+    assert.deepEqual(delivered, ['102'], 'only the request this instance leased was called');
+    assert.equal(outgoing.length, 2, 'both results are published, 101 from the stored delivery');
+    assert.equal(leasedTo.size, 0, 'no lease is left behind');
+  });
+
+  it('waits too when its claim did not see the row: another instance inserted it in the same moment', async () => {
+    const { store, table, leasedTo } = memoryStore([], new Map([['101', 'other-instance']]));
+    const claim = store.claim.bind(store);
+    let first = true;
+    store.claim = async (ids, seenAt, lease) => {
+      const claimed = await claim(ids, seenAt, lease);
+      if (first) claimed.delete('101'); // that row was not in this statement's snapshot
+      first = false;
+      return claimed;
+    };
+    const { handlerDeps, delivered } = deps(store);
+    const handling = handleChunk(handlerDeps, [message('101')]);
+    setTimeout(() => {
+      table.set('101', { requestId: '101', status: 'DELIVERED', attempts: 1, deliveredAt: NOW });
+      leasedTo.delete('101');
+    }, 300);
+    await handling;
+    assert.deepEqual(delivered, []);
+  });
+
+  it('delivers the request itself once the other lease ended without a delivery', async () => {
+    const { store, leasedTo } = memoryStore([], new Map([['101', 'other-instance']]));
+    const { handlerDeps, delivered } = deps(store);
+    const handling = handleChunk(handlerDeps, [message('101')]);
+    setTimeout(() => leasedTo.delete('101'), 300); // that instance stopped (released) or its lease expired
+    await handling;
+    assert.deepEqual(delivered, ['101']);
+  });
+
+  it('abandons the chunk, stores nothing more and calls nothing more, when its lease is taken over', async () => {
+    const { store, finished, leasedTo } = memoryStore();
+    const { handlerDeps, delivered } = deps(store);
+    handlerDeps.delivery = {
+      async deliver(_body, requestId, signal) {
+        delivered.push(requestId);
+        leasedTo.set(requestId, 'other-instance'); // e.g. expired while this process was frozen
+        await new Promise((resolve) => setTimeout(resolve, 2_000).unref());
+        signal?.throwIfAborted(); // a real delivery checks before each call
+        delivered.push(`${requestId} again`);
+        return { delivered: true, attempts: 2, status: 200 };
+      },
+    };
+    await assert.rejects(handleChunk(handlerDeps, [message('101')]), /taken over/);
+    assert.deepEqual(delivered, ['101']);
+    assert.deepEqual(finished, []);
+  });
+
+  it('releases the leases of a chunk abandoned on stop, so the next owner need not wait for them to expire', async () => {
+    const { store, leasedTo } = memoryStore();
+    const { handlerDeps } = deps(store);
+    const controller = new AbortController();
+    handlerDeps.delivery = {
+      async deliver(_body, _requestId, signal) {
+        controller.abort();
+        signal?.throwIfAborted();
+        throw new Error('the signal was not passed on');
+      },
+    };
+    await assert.rejects(handleChunk(handlerDeps, [message('101')], controller.signal), {
+      name: 'AbortError',
+    });
+    assert.equal(leasedTo.size, 0);
   });
 });
 
