@@ -27,9 +27,14 @@ function handlerFor(result: DeliveryResult, rows: DeliveryRecord[] = []): ChunkH
       new Map(
         ids.map((id) => [
           id,
-          table.get(id) ?? { requestId: id, status: 'PENDING', attempts: 0, deliveredAt: null },
+          {
+            ...(table.get(id) ?? { requestId: id, status: 'PENDING', attempts: 0, deliveredAt: null }),
+            leased: true,
+          },
         ]),
       ),
+    renew: async (ids) => new Set(ids),
+    release: async () => undefined,
     finish: async () => undefined,
     find: async (id) => table.get(id),
     ping: async () => undefined,
@@ -50,6 +55,7 @@ function handlerFor(result: DeliveryResult, rows: DeliveryRecord[] = []): ChunkH
       thirdPartyCalled: nothing,
     },
     tracer: trace.getTracer('test'),
+    lease: { owner: 'this-instance', callBoundMs: 200 },
   };
 }
 
