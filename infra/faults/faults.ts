@@ -9,6 +9,7 @@ import { runBadInputCorpus } from './bad-input.js';
 import { badInputJwt } from './bad-input-jwt.js';
 import type { Drill, DrillResult } from './drills/drill.js';
 import { bigPayloadOutage } from './drills/big-payload-outage.js';
+import { deadLetterStorm } from './drills/dead-letter-storm.js';
 import { flakyThirdParty } from './drills/flaky-third-party.js';
 import { kafkaOutage } from './drills/kafka-outage.js';
 import { longKafkaOutage } from './drills/long-kafka-outage.js';
@@ -59,6 +60,10 @@ const drills: [string, Drill][] = [
     : ([
         ['two sent SIGTERM while requests wait out a 30 s Retry-After', twoSigtermRetryAfter],
         ['a call slower than the session timeout (two instances of two)', slowCall],
+        [
+          'a dead-letter storm: 300 requests of 55 KB refused for good (400) by the third party',
+          deadLetterStorm,
+        ],
       ] as [string, Drill][])),
   ['two scaled out and in under load', scaleOutAndIn],
   ['two instances of one behind one database', twoInstances],

@@ -7,7 +7,8 @@
 //                           per Idempotency-Key with its time and status
 //   GET  /__calls         → what was recorded;  POST /__control {"failRate": 0.5} or
 //                           {"tokenMode": "ok"|"reset"|"429"} or {"threeDelayMs": 1500} or
-//                           {"retryAfterSeconds": 30} (sent with every 503) → change behaviour
+//                           {"retryAfterSeconds": 30} (sent with every 503) or {"failStatus": 400}
+//                           (the status of a failed call; 503 by default) → change behaviour
 //   GET  /__summary       → the counts only (no per-key map): cheap enough to poll while draining
 //   POST /v1/traces|metrics|logs → 200: an OTLP/HTTP sink, so a bench with telemetry export on pays
 //                           the services' real export cost without a collector; the request bytes
@@ -33,6 +34,8 @@ let failRate = 0;
 let tokenMode: 'ok' | 'reset' | '429' = 'ok';
 /** How long /three takes to answer (a drill that needs calls in flight at a given moment). */
 let threeDelayMs = 0;
+/** The status a failed call gets: 503 (an outage, retried) or a permanent 4xx (dead-lettered). */
+let failStatus = 503;
 /** The `Retry-After` (seconds) sent with every 503; none when 0. */
 let retryAfterSeconds = 0;
 /** A small deterministic generator: the same run fails the same calls. */
@@ -58,7 +61,7 @@ function recordThreeCall(request: IncomingMessage, response: ServerResponse) {
   const at = now();
   const key = String(request.headers['idempotency-key'] ?? 'missing');
   const authorized = request.headers.authorization?.startsWith('Bearer ') === true;
-  const status = !authorized ? 401 : nextRandom() < failRate ? 503 : 200;
+  const status = !authorized ? 401 : nextRandom() < failRate ? failStatus : 200;
   let entry = calls.byKey[key];
   if (!entry) {
     entry = calls.byKey[key] = { calls: 0, ok: 0, firstCallAt: at, firstOkAt: null };
@@ -109,13 +112,15 @@ const server = createServer((request, response) => {
         threeDelayMs?: number;
         jwks?: unknown;
         retryAfterSeconds?: number;
+        failStatus?: number;
       };
       jwks = control.jwks ?? jwks;
       threeDelayMs = control.threeDelayMs ?? threeDelayMs;
       failRate = control.failRate ?? failRate;
       tokenMode = control.tokenMode ?? tokenMode;
       retryAfterSeconds = control.retryAfterSeconds ?? retryAfterSeconds;
-      return answer(response, 200, { failRate, tokenMode, threeDelayMs, retryAfterSeconds });
+      failStatus = control.failStatus ?? failStatus;
+      return answer(response, 200, { failRate, tokenMode, threeDelayMs, retryAfterSeconds, failStatus });
     }
     answer(response, 404, { error: 'not found' });
   });

@@ -36,8 +36,10 @@ export interface StubThirdParty {
   summary(): Promise<StubSummary>;
   /** Serves this JWKS at /.well-known/jwks.json from now on. */
   setJwks(jwks: unknown): Promise<void>;
-  /** Fraction (0–1) of /three calls answered 503 from now on. */
+  /** Fraction (0–1) of /three calls answered 503 (or `setFailStatus`'s status) from now on. */
   setFailRate(failRate: number): Promise<void>;
+  /** The status of a failed /three call from now on: 503 (default) or a permanent 4xx. */
+  setFailStatus(status: number): Promise<void>;
   /** The token endpoint from now on: answers, resets every connection, or answers 429. */
   setTokenMode(mode: 'ok' | 'reset' | '429'): Promise<void>;
   /** /three answers after this long from now on (recorded at arrival), so calls are in flight. */
@@ -66,6 +68,7 @@ export async function startStubThirdParty({ port, logFile }: { port: number; log
     summary: async () => (await (await fetch(`${url}/__summary`)).json()) as StubSummary,
     setJwks: (jwks) => control({ jwks }),
     setFailRate: (failRate) => control({ failRate }),
+    setFailStatus: (failStatus) => control({ failStatus }),
     setTokenMode: (tokenMode) => control({ tokenMode }),
     setThreeDelay: (threeDelayMs) => control({ threeDelayMs }),
     setRetryAfter: (retryAfterSeconds) => control({ retryAfterSeconds }),

@@ -58,18 +58,24 @@ export const flakyThirdParty: Drill = async ({ system, quick, log }) => {
   }
 };
 
-/** Reads the dead-letter topic from the beginning with a group of its own; keys are request ids. */
+/**
+ * Reads the dead-letter topic from the beginning with a group of its own; keys are request ids.
+ * `ids`: every id dead-lettered; `perId`: how many dead letters each id got.
+ */
 export async function watchDeadLetters(broker: string) {
   const kafka = drillKafka(broker, 'faults-dlq');
   const consumer = kafka.consumer({ groupId: `faults-dlq-${Date.now()}` });
   const ids = new Set<string>();
+  const perId = new Map<string, number>();
   await consumer.connect();
   await consumer.subscribe({ topic: Topics.oneRequestDlq, fromBeginning: true });
   await consumer.run({
     eachMessage: async ({ message }) => {
       const id = message.headers?.['request-id']?.toString() ?? message.key?.toString();
-      if (id) ids.add(id);
+      if (!id) return;
+      ids.add(id);
+      perId.set(id, (perId.get(id) ?? 0) + 1);
     },
   });
-  return { ids, stop: () => consumer.disconnect() };
+  return { ids, perId, stop: () => consumer.disconnect() };
 }
