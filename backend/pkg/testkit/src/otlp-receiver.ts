@@ -13,6 +13,8 @@ export interface ReceivedSpan {
   kind: number;
   service: string;
   attributes: Record<string, unknown>;
+  /** The spans this one links to (not its parent): e.g. a request's wait for a shared statement. */
+  links: { traceId: string; spanId: string }[];
 }
 
 export interface ReceivedLog {
@@ -108,6 +110,10 @@ function collectSpans(body: Record<string, unknown>, into: ReceivedSpan[]) {
           kind: Number(span.kind ?? 0),
           service: serviceOf(rs),
           attributes: attributes(span.attributes as KeyValue[] | undefined),
+          links: ((span.links ?? []) as { traceId?: string; spanId?: string }[]).map((link) => ({
+            traceId: String(link.traceId ?? ''),
+            spanId: String(link.spanId ?? ''),
+          })),
         });
       }
     }
