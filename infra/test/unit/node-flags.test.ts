@@ -12,10 +12,10 @@ const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const read = (path: string) => readFileSync(join(ROOT, path), 'utf8');
 
 describe("the services' node flags", () => {
-  const flags = /^\s*NODE_OPTIONS=(\S+) \\$/m.exec(read('backend/Dockerfile'))?.[1];
+  const flags = /^\s*NODE_OPTIONS="([^"]+)" \\$/m.exec(read('backend/Dockerfile'))?.[1];
 
   it('are set in the image as NODE_OPTIONS', () => {
-    assert.match(flags ?? '', /^--max-semi-space-size=\d+$/);
+    assert.match(flags ?? '', /^--max-semi-space-size=\d+ --max-old-space-size=\d+$/);
   });
 
   it('are passed by the npm start and dev scripts of every service and of the scaffold template', () => {
@@ -29,7 +29,12 @@ describe("the services' node flags", () => {
   it('are passed by make one-up/two-up and by the benchmark harness by default', () => {
     assert.ok(read('infra/native/lib.sh').includes(`setsid nohup node ${flags} `), 'infra/native/lib.sh');
     assert.ok(
-      read('infra/bench/harness/system-under-test.ts').includes(`: ['${flags}']`),
+      read('infra/bench/harness/system-under-test.ts').includes(
+        `: [${flags!
+          .split(' ')
+          .map((flag) => `'${flag}'`)
+          .join(', ')}]`,
+      ),
       'infra/bench/harness/system-under-test.ts serviceNodeFlags default',
     );
   });
