@@ -27,6 +27,14 @@ Feature: Telemetry of one request: one trace across both services, correlated lo
     Then the auth server answered every failure before it issued a token, and two logged the pause
     And no span, log record or log line of either service contains the client secret, the access token or an Authorization header
 
+  Scenario: Under concurrent requests every trace shows the statement that stored its request
+    One writes the requests accepted together in one INSERT (group commit): the INSERT is a child of
+    the first request's "commit wait" span, and every other request's "commit wait" links to that span.
+    When a client posts 40 requests to one at once
+    Then each request's trace holds one's server span and a "commit wait" span below it
+    And each "commit wait" span has the INSERT below it, or links to the "commit wait" span that has it
+    And at least one INSERT stored more than one request
+
   Scenario: The metrics the dashboards use are exported over OTLP and served on /metrics
     When a client posts one valid request, one invalid request, one the third party refuses and one it answers 503 first
     Then the OTLP receiver has the metrics:

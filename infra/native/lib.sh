@@ -88,7 +88,7 @@ node_service() {
   npm run --silent migrate >>"$log" 2>&1 || fail "migrations failed; see $log"
   say "migrations applied; starting (log $log)"
   # setsid: the service outlives this shell and a Ctrl-C in it.
-  setsid nohup node --conditions=source --import tsx src/main.ts >>"$log" 2>&1 </dev/null &
+  setsid nohup node --max-semi-space-size=2 --max-old-space-size=128 --conditions=source --import tsx src/main.ts >>"$log" 2>&1 </dev/null &
   echo $! >"$pidfile"
   wait_until "$bound" "$log" "service $COMPONENT ($hint)" ready
   say "up on http://127.0.0.1:$port (pid $(cat "$pidfile"), log $log)"

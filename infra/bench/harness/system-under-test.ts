@@ -124,7 +124,9 @@ export async function withSystemUnderTest<T>(
     });
     // One directory per service: the tsx loader thread writes a profile of its own next to the main thread's.
     const profile = (name: string) => [
-      ...(options.serviceNodeFlags ?? []),
+      ...(options.serviceNodeFlags?.length
+        ? options.serviceNodeFlags
+        : ['--max-semi-space-size=2', '--max-old-space-size=128']),
       ...(options.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}/${name}`] : []),
     ];
     // ONE_HTTP__PORT in extraEnv starts another instance beside the first (its own log file).

@@ -14,6 +14,9 @@ const SpanKind = { server: 2, client: 3, producer: 4, consumer: 5 } as const;
 interface TelemetryState {
   traceId?: string;
   spans: ReceivedSpan[];
+  /** Requests posted together, and the `commit wait` span of each once found. */
+  concurrent?: string[];
+  waits?: ReceivedSpan[];
   quietOne?: ServiceProcess;
 }
 const states = new WeakMap<World, TelemetryState>();
@@ -284,6 +287,83 @@ Given(
     flowOf(this).cleanups.push(() => quietOne.stop());
   },
 );
+
+/** The database span of one's INSERT (a group's statement or a single one), by its text. */
+function isInsert(span: ReceivedSpan): boolean {
+  return (
+    span.service === 'one' &&
+    span.kind === SpanKind.client &&
+    /INSERT/i.test(String(span.attributes['db.query.text'] ?? span.attributes['db.statement'] ?? span.name))
+  );
+}
+
+When('a client posts {int} requests to one at once', async function (this: World, count: number) {
+  const { url } = stackOf(this).one;
+  telemetryOf(this).concurrent = await Promise.all(
+    Array.from({ length: count }, () => postRequest(this, url, uniqueId('usr-group'))),
+  );
+});
+
+Then(
+  "each request's trace holds one's server span and a {string} span below it",
+  async function (this: World, name: string) {
+    const state = telemetryOf(this);
+    const { receiver } = stackOf(this);
+    state.waits = [];
+    for (const requestId of state.concurrent!) {
+      // The publish carries the request id and joins the request's trace (through the outbox row).
+      const { server, wait } = await eventually(
+        () => {
+          const send = receiver.spans.find(
+            (s) => s.name === 'send one-request' && s.attributes['messaging.kafka.message.key'] === requestId,
+          );
+          const spans = receiver.spans.filter((s) => s.traceId === send?.traceId);
+          const server = spans.find((s) => s.service === 'one' && s.kind === SpanKind.server);
+          const wait = spans.find((s) => s.service === 'one' && s.name === name);
+          return send && server && wait ? { server, wait } : undefined;
+        },
+        {
+          timeoutMs: 30_000,
+          intervalMs: 250,
+          message: `the server and ${name} spans of request ${requestId}`,
+        },
+      );
+      assert.equal(server.name, 'POST /one');
+      assert.equal(wait.parentSpanId, server.spanId, `${name} is a child of the server span`);
+      state.waits.push(wait);
+    }
+  },
+);
+
+Then(
+  'each {string} span has the INSERT below it, or links to the {string} span that has it',
+  async function (this: World, name: string, sameName: string) {
+    assert.equal(name, sameName);
+    const { receiver } = stackOf(this);
+    for (const wait of telemetryOf(this).waits!) {
+      await eventually(
+        () => {
+          const holder = wait.links.length
+            ? receiver.spans.find((s) => s.spanId === wait.links[0]!.spanId && s.name === name)
+            : wait;
+          return holder && receiver.spans.some((s) => isInsert(s) && s.parentSpanId === holder.spanId);
+        },
+        {
+          timeoutMs: 30_000,
+          intervalMs: 250,
+          message: `the INSERT of ${name} ${wait.spanId} (links: ${JSON.stringify(wait.links)})`,
+        },
+      );
+    }
+  },
+);
+
+Then('at least one INSERT stored more than one request', function (this: World) {
+  const waits = telemetryOf(this).waits!;
+  const linked = waits.filter((wait) => wait.links.length > 0);
+  assert.ok(linked.length > 0, 'some requests joined a group led by another request');
+  for (const wait of linked) assert.ok(Number(wait.attributes['one.group_commit.size']) > 1);
+});
 
 When('a client posts {int} requests to that service', async function (this: World, count: number) {
   const { quietOne } = telemetryOf(this);

@@ -4,6 +4,15 @@
 // 201 still means "stored"; nothing waits for a timer: under light load a batch is one row and
 // costs what the single statement did, under load the batches grow by themselves while earlier
 // ones are in flight. Measured in docs/benchmarks/levers.md.
+//
+// Tracing: a group's statement is one database span, but every request's trace should show where
+// its row was written. So each request gets a short `commit wait` span (a child of its active span,
+// from the moment it joins the queue until its commit), and the group's statement runs in the
+// context of the first request's `commit wait`: its INSERT span is a child of that one, and every
+// other request's `commit wait` carries a span link to it (docs/benchmarks/levers.md, lever 3).
+import { context, SpanStatusCode, trace, type Context, type Span } from '@opentelemetry/api';
+
+const tracer = trace.getTracer('one-group-commit');
 
 export interface GroupCommitOptions<T> {
   /** Writes the items in one statement; resolves after its commit. */
@@ -23,6 +32,9 @@ export interface GroupCommitOptions<T> {
 
 interface Pending<T> {
   item: T;
+  /** The caller's `commit wait` span, and the context that makes it the active span. */
+  span: Span;
+  context: Context;
   resolve: () => void;
   reject: (error: unknown) => void;
 }
@@ -61,22 +73,44 @@ export function createGroupCommit<T>({
   }
 
   async function write(batch: Pending<T>[]): Promise<void> {
+    const [first] = batch as [Pending<T>, ...Pending<T>[]];
+    const statement = { context: first.span.spanContext() };
+    for (const pending of batch) {
+      pending.span.setAttribute('one.group_commit.size', batch.length);
+      if (pending !== first) pending.span.addLink(statement);
+    }
     try {
-      await writeBatch(batch.map((pending) => pending.item));
+      await context.with(first.context, () => writeBatch(batch.map((pending) => pending.item)));
       for (const pending of batch) pending.resolve();
     } catch (error) {
       if (batch.length === 1 || !isItemError(error)) {
         for (const pending of batch) pending.reject(error);
         return;
       }
-      // One row spoilt the statement: write each on its own, so each caller gets its own answer.
-      await Promise.all(batch.map((pending) => writeOne(pending.item).then(pending.resolve, pending.reject)));
+      // One row spoilt the statement: write each on its own (in its own trace), so each caller
+      // gets its own answer.
+      await Promise.all(
+        batch.map((pending) =>
+          context.with(pending.context, () => writeOne(pending.item)).then(pending.resolve, pending.reject),
+        ),
+      );
     }
   }
 
   return (item) =>
     new Promise<void>((resolve, reject) => {
-      queue.push({ item, resolve, reject });
+      const span = tracer.startSpan('commit wait');
+      const settle = (error?: unknown) => {
+        if (error !== undefined) span.setStatus({ code: SpanStatusCode.ERROR });
+        span.end();
+      };
+      queue.push({
+        item,
+        span,
+        context: trace.setSpan(context.active(), span),
+        resolve: () => (settle(), resolve()),
+        reject: (error) => (settle(error), reject(error)),
+      });
       schedule();
     });
 }

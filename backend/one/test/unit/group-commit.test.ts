@@ -1,5 +1,12 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { after, before, beforeEach, describe, it } from 'node:test';
+import { context, SpanStatusCode, trace } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import {
+  BasicTracerProvider,
+  InMemorySpanExporter,
+  SimpleSpanProcessor,
+} from '@opentelemetry/sdk-trace-base';
 import { createGroupCommit } from '../../src/requests/group-commit.js';
 
 class ValueError extends Error {}
@@ -105,5 +112,95 @@ describe('group commit of accepted requests', () => {
     const accept = groupOver(database, 4, 2);
     await Promise.all(['a', 'b', 'c', 'd', 'e'].map((item) => accept(item)));
     assert.deepEqual(database.batches, [['a', 'b'], ['c', 'd'], ['e']]);
+  });
+});
+
+describe('group commit in the traces of its requests', () => {
+  const exporter = new InMemorySpanExporter();
+  const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
+  const tracer = provider.getTracer('unit');
+  before(() => {
+    context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+    trace.setGlobalTracerProvider(provider);
+  });
+  after(() => {
+    context.disable();
+    trace.disable();
+  });
+  beforeEach(() => exporter.reset());
+
+  /** Each item accepted inside its own request span, as one's HTTP server span would hold it. */
+  function acceptInRequests(accept: (item: string) => Promise<void>, items: string[]) {
+    return Promise.allSettled(
+      items.map((item) =>
+        tracer.startActiveSpan(`request ${item}`, (span) => accept(item).finally(() => span.end())),
+      ),
+    );
+  }
+
+  /** A statement's span, made where pg's instrumentation would make it: under the active span. */
+  const statement = (name: string) => tracer.startSpan(name).end();
+
+  const spans = () => exporter.getFinishedSpans();
+  const named = (name: string) => spans().find((span) => span.name === name)!;
+  const waitOf = (item: string) =>
+    spans().find(
+      (span) =>
+        span.name === 'commit wait' &&
+        span.parentSpanContext?.spanId === named(`request ${item}`).spanContext().spanId,
+    )!;
+
+  it("gives each request a commit wait span; the group's statement is below the first, the others link to it", async () => {
+    const database = fakeDatabase();
+    const accept = createGroupCommit<string>({
+      writeBatch: async (items) => {
+        statement(`INSERT ${items.join(',')}`);
+        await database.writeBatch(items);
+      },
+      writeOne: database.writeOne,
+      isItemError: (error) => error instanceof ValueError,
+      maxInFlight: 1,
+      maxBatchSize: 100,
+    });
+    await acceptInRequests(accept, ['a', 'b', 'c']);
+    assert.deepEqual(database.batches, [['a', 'b', 'c']]);
+
+    const [a, b, c] = ['a', 'b', 'c'].map(waitOf);
+    for (const wait of [a, b, c]) {
+      assert.ok(wait, 'every request has its commit wait span, a child of its own span');
+      assert.equal(wait.attributes['one.group_commit.size'], 3);
+    }
+    const insert = named('INSERT a,b,c');
+    assert.equal(
+      insert.parentSpanContext?.spanId,
+      a!.spanContext().spanId,
+      'the statement is below the first wait',
+    );
+    assert.deepEqual(a!.links, []);
+    for (const wait of [b!, c!])
+      assert.deepEqual(
+        wait.links.map((link) => link.context.spanId),
+        [a!.spanContext().spanId],
+        'the others link to the wait that holds the statement',
+      );
+  });
+
+  it('a request written on its own after a bad row gets its statement below its own wait', async () => {
+    const database = fakeDatabase();
+    const accept = createGroupCommit<string>({
+      writeBatch: database.writeBatch,
+      writeOne: async (item) => {
+        statement(`INSERT ${item}`);
+        await database.writeOne(item);
+      },
+      isItemError: (error) => error instanceof ValueError,
+      maxInFlight: 1,
+      maxBatchSize: 100,
+    });
+    await acceptInRequests(accept, ['a', 'bad', 'c']);
+    for (const item of ['a', 'bad', 'c'])
+      assert.equal(named(`INSERT ${item}`).parentSpanContext?.spanId, waitOf(item)!.spanContext().spanId);
+    assert.equal(waitOf('bad')!.status.code, SpanStatusCode.ERROR);
+    assert.equal(waitOf('a')!.status.code, SpanStatusCode.UNSET);
   });
 });

@@ -1,7 +1,9 @@
 // An in-test OTLP/HTTP (JSON) receiver: the services export to it exactly as they would to the
-// collector, and scenarios assert on what arrived: spans, log records, metric names.
+// collector, and scenarios assert on what arrived: spans, log records, metric names. Bodies may be
+// gzipped (Content-Encoding: gzip), as @pkg/otel sends them by default.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { gunzipSync } from 'node:zlib';
 
 export interface ReceivedSpan {
   traceId: string;
@@ -11,6 +13,8 @@ export interface ReceivedSpan {
   kind: number;
   service: string;
   attributes: Record<string, unknown>;
+  /** The spans this one links to (not its parent): e.g. a request's wait for a shared statement. */
+  links: { traceId: string; spanId: string }[];
 }
 
 export interface ReceivedLog {
@@ -27,6 +31,8 @@ export interface OtlpReceiver {
   readonly spans: ReceivedSpan[];
   readonly logs: ReceivedLog[];
   readonly metricNames: Set<string>;
+  /** The Content-Encoding of every export received, in order (`identity` when none was named). */
+  readonly encodings: string[];
   close(): Promise<void>;
 }
 
@@ -43,20 +49,26 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
   const spans: ReceivedSpan[] = [];
   const logs: ReceivedLog[] = [];
   const metricNames = new Set<string>();
+  const encodings: string[] = [];
 
   const server: Server = createServer((request, response) => {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
       try {
-        const body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as Record<string, unknown>;
+        const encoding = request.headers['content-encoding'] ?? 'identity';
+        const raw = Buffer.concat(chunks);
+        const body = JSON.parse(
+          (encoding === 'gzip' ? gunzipSync(raw) : raw).toString('utf8') || '{}',
+        ) as Record<string, unknown>;
+        encodings.push(encoding);
         if (request.url === '/v1/traces') collectSpans(body, spans);
         else if (request.url === '/v1/logs') collectLogs(body, logs);
         else if (request.url === '/v1/metrics') collectMetricNames(body, metricNames);
         response.writeHead(200, { 'content-type': 'application/json' }).end('{}');
       } catch {
-        // Protobuf or garbage: the exporters here are the JSON ones, so say so loudly.
-        response.writeHead(400).end('expected OTLP/HTTP JSON');
+        // Protobuf, an encoding other than gzip, or garbage: the exporters here send JSON, so say so loudly.
+        response.writeHead(400).end('expected OTLP/HTTP JSON, plain or gzip');
       }
     });
   });
@@ -67,6 +79,7 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
     spans,
     logs,
     metricNames,
+    encodings,
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }
@@ -97,6 +110,10 @@ function collectSpans(body: Record<string, unknown>, into: ReceivedSpan[]) {
           kind: Number(span.kind ?? 0),
           service: serviceOf(rs),
           attributes: attributes(span.attributes as KeyValue[] | undefined),
+          links: ((span.links ?? []) as { traceId?: string; spanId?: string }[]).map((link) => ({
+            traceId: String(link.traceId ?? ''),
+            spanId: String(link.spanId ?? ''),
+          })),
         });
       }
     }

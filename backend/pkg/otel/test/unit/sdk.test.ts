@@ -46,6 +46,20 @@ describe('startTelemetry under ESM', () => {
       assert.ok(log, 'the winston line was exported over OTLP');
       assert.equal(log.traceId, server.traceId);
       assert.ok(receiver.metricNames.has('fixture.hellos'), [...receiver.metricNames].join(', '));
+      assert.deepEqual(new Set(receiver.encodings), new Set(['gzip']), 'every export gzipped by default');
+    } finally {
+      await receiver.close();
+    }
+  });
+
+  it('sends plain JSON when OTEL_EXPORTER_OTLP_COMPRESSION=none', async () => {
+    const receiver = await startOtlpReceiver();
+    try {
+      assert.equal(await runFixture(receiver.endpoint, { OTEL_EXPORTER_OTLP_COMPRESSION: 'none' }), 0);
+      await eventually(() => receiver.spans.find((s) => s.name === 'GET /hello'), {
+        message: 'the server span, uncompressed',
+      });
+      assert.deepEqual(new Set(receiver.encodings), new Set(['identity']));
     } finally {
       await receiver.close();
     }
