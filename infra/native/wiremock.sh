@@ -20,7 +20,9 @@ up() {
   jar=$(ls "$REPO_ROOT"/node_modules/wiremock/build/wiremock-standalone-*.jar 2>/dev/null | head -n 1)
   [ -n "$jar" ] || fail "the WireMock jar is missing: run 'npm ci' first"
   say "starting WireMock on 127.0.0.1:$PORT (log: $LOG)"
-  setsid nohup java -Xmx256m -jar "$jar" --bind-address 127.0.0.1 --port "$PORT" \
+  # 1 GiB: WireMock keeps every request in its journal (the scenarios read it back), and the
+  # suites send thousands, many of ≈ 55 KB; 256 MiB ran out of heap in a full component run.
+  setsid nohup java -Xmx1g -jar "$jar" --bind-address 127.0.0.1 --port "$PORT" \
     --root-dir "$ROOT_DIR" --disable-banner --async-response-enabled true >>"$LOG" 2>&1 </dev/null &
   echo $! >"$PIDFILE"
   wait_until 60 "$LOG" "WireMock" ready
