@@ -21,7 +21,12 @@ import { autocannonLoad, REQUEST_BODY, REQUEST_USER_ID, type LoadFigures } from 
 import { describeMachine, describeVersions } from './harness/machine.js';
 import { startNodeProcess, type NodeProcess } from './harness/node-process.js';
 import { BENCH_DATA_DIR, BENCH_LOG_DIR, DOCS_BENCHMARKS } from './harness/paths.js';
-import { PORTS, withSystemUnderTest, type SystemUnderTest } from './harness/system-under-test.js';
+import {
+  DEFAULT_SERVICE_NODE_FLAGS,
+  PORTS,
+  withSystemUnderTest,
+  type SystemUnderTest,
+} from './harness/system-under-test.js';
 import { runWrk } from './harness/wrk.js';
 
 const quick = process.env.BENCH_QUICK === '1';
@@ -41,8 +46,10 @@ const parameters = {
   build: process.env.BENCH_BUILD === 'tsx' ? ('tsx' as const) : ('dist' as const),
   /** OTLP export of traces, metrics and logs to a sink (the stub): on unless BENCH_OTLP=0. */
   otlpExport: process.env.BENCH_OTLP !== '0',
-  /** Extra node flags for one and two (space-separated), e.g. heap limits; none by default. */
-  serviceNodeFlags: (process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean),
+  /** Node flags of one and two (space-separated): the services' own heap flags unless BENCH_NODE_FLAGS replaces them. */
+  serviceNodeFlags: process.env.BENCH_NODE_FLAGS
+    ? process.env.BENCH_NODE_FLAGS.split(' ').filter(Boolean)
+    : [...DEFAULT_SERVICE_NODE_FLAGS],
   requestBody: REQUEST_BODY,
 };
 const JWT = { issuer: 'https://issuer.bench.local/', audience: 'one-bench', kid: 'bench-key-1' };

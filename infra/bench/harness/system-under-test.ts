@@ -30,6 +30,15 @@ export const PORTS = {
   twoSecond: benchPort('TWO_SECOND', 18_201),
 } as const;
 
+/**
+ * The node flags every way of starting a service passes (backend/Dockerfile's NODE_OPTIONS, the npm
+ * scripts, infra/native/lib.sh; infra/test/unit/node-flags.test.ts keeps them equal).
+ */
+export const DEFAULT_SERVICE_NODE_FLAGS: readonly string[] = [
+  '--max-semi-space-size=2',
+  '--max-old-space-size=128',
+];
+
 function benchPort(name: string, fallback: number): number {
   return Number(process.env[`BENCH_${name}_PORT`] ?? fallback);
 }
@@ -124,9 +133,7 @@ export async function withSystemUnderTest<T>(
     });
     // One directory per service: the tsx loader thread writes a profile of its own next to the main thread's.
     const profile = (name: string) => [
-      ...(options.serviceNodeFlags?.length
-        ? options.serviceNodeFlags
-        : ['--max-semi-space-size=2', '--max-old-space-size=128']),
+      ...(options.serviceNodeFlags ?? DEFAULT_SERVICE_NODE_FLAGS),
       ...(options.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}/${name}`] : []),
     ];
     // ONE_HTTP__PORT in extraEnv starts another instance beside the first (its own log file).
