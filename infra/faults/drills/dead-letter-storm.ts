@@ -1,6 +1,8 @@
 // A dead-letter storm of the largest requests: the third party refuses every call for good (400),
 // so each of ≈ 55 KB requests is dead-lettered, its copy of the request included, onto the single
-// partition of one-request.dlq. Before the byte cap, a chunk's dead letters went out in one send
+// partition of one-request.dlq. two is stopped while they are posted and started after, so it reads
+// them in full fetches. (The byte cap on dead-letter sends is proven by failures.feature, which
+// lowers the topic's max.message.bytes; this drill checks the storm as a whole ends.) Before the byte cap, a chunk's dead letters went out in one send
 // larger than the broker accepts; the chunk was retried, the requests called again, dead-lettered
 // again, forever. Now: every request is called once, dead-lettered once, FAILED in one, and the
 // requests after the storm are delivered (the partition is not stalled).
@@ -17,11 +19,15 @@ export const deadLetterStorm: Drill = async ({ system, quick, log }) => {
   await system.stub.setFailStatus(400);
   await system.stub.setFailRate(1);
   try {
-    log(`third party refuses every call with 400; posting ${count} requests of ≈ 55 KB`);
+    // two is stopped while the requests pile up, so it fetches them in full batches.
+    await system.two.stop();
+    log(`third party refuses every call with 400; two stopped; posting ${count} requests of ≈ 55 KB`);
     const bodies = Array.from({ length: count }, (_, index) =>
       JSON.stringify(largeRequest('drill-storm', index)),
     );
     const stormIds = acceptedIds(await postAll(system.oneUrl, bodies, 4));
+    system.two = await system.startTwo();
+    log(`${stormIds.length} accepted; two started again`);
     await eventually(async () => stormIds.every((id) => deadLetters.ids.has(id)), {
       timeoutMs: quick ? 120_000 : 300_000,
       intervalMs: 500,
@@ -80,5 +86,6 @@ export const deadLetterStorm: Drill = async ({ system, quick, log }) => {
     await system.stub.setFailRate(0);
     await system.stub.setFailStatus(503);
     await deadLetters.stop();
+    if (system.two.exited()) system.two = await system.startTwo();
   }
 };
